@@ -1,0 +1,71 @@
+# Two commands for a newcomer: `make site` and `make test`. Both set up .venv themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CLI := $(VENV)/bin/ofsted-record
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: help venv data extract register geography official context fulltext warehouse \
+        charts embeds notebooks site refresh test lint benchmarks clean
+
+help:
+	@echo "make site   - set up .venv, build data, warehouse, charts, embeds, notebooks, render site"
+	@echo "make test   - set up .venv, build the warehouse, run the test suite"
+	@echo "make data | charts | embeds | notebooks | refresh | lint | benchmarks"
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# --- source -> processed (committed) -------------------------------------------------
+register: venv
+	$(CLI) register
+extract: register
+	$(CLI) extract
+official: extract
+	$(CLI) official
+geography: register
+	$(CLI) geography
+context: register
+	$(CLI) context
+fulltext: extract
+	$(CLI) fulltext
+
+# --- processed -> warehouse (not committed) ------------------------------------------
+warehouse: venv
+	$(CLI) warehouse
+
+data: register extract official geography context warehouse fulltext
+
+# --- warehouse -> charts -> pages -----------------------------------------------------
+charts: warehouse
+	$(CLI) charts
+embeds: warehouse
+	$(CLI) embeds
+notebooks: warehouse
+	$(CLI) notebooks
+site: data embeds notebooks
+	$(CLI) site
+
+refresh: venv
+	$(CLI) refresh
+
+# --- checks ---------------------------------------------------------------------------
+test: venv
+	$(CLI) warehouse
+	$(PY) -m pytest -n 2 --dist loadfile
+
+lint: venv
+	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m ruff format --check src tests benchmarks
+
+benchmarks: warehouse
+	for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf _site .quarto data/warehouse.duckdb data/public/embeds

@@ -1,0 +1,3 @@
+from ofsted_record.cli import app
+
+app()
