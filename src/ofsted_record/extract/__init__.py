@@ -1,0 +1,1 @@
+"""Report PDFs -> tidy inspection and judgement tables (see ``pipeline.run_extraction``)."""
