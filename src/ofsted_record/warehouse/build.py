@@ -1,0 +1,172 @@
+"""Build ``data/warehouse.duckdb`` from the processed tables, the register and the context.
+
+The database is written to a temporary file and renamed into place, so a failed build never
+leaves a half-built warehouse behind. SQL lives in ``sql/*.sql`` (run in name order).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ofsted_record import config
+
+# Tables loaded from processed CSVs: name -> (candidate files, first wins; typed columns).
+DATE = "DATE"
+INTEGER = "INTEGER"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    files: tuple[str, ...]
+    types: dict[str, str]
+    required: bool = True
+
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec("councils", ("councils.csv",), {"valid_from": DATE, "valid_to": DATE}),
+    TableSpec("council_codes", ("council_codes.csv",), {"valid_from": DATE, "valid_to": DATE},
+              required=False),
+    TableSpec("council_links", ("council_links.csv",), {"effective_date": DATE}, required=False),
+    TableSpec(
+        "inspections",
+        ("record_inspections.csv", "inspections.csv"),
+        {"start_date": DATE, "end_date": DATE, "published_date": DATE, "pages": INTEGER},
+    ),
+    TableSpec("judgements", ("record_judgements.csv", "judgements.csv"), {"page": INTEGER}),
+    TableSpec("extraction_issues", ("extraction_issues.csv",), {}, required=False),
+    TableSpec("reconciliation", ("reconciliation.csv",), {}, required=False),
+    TableSpec("official_judgements", ("official_judgements.csv",), {}, required=False),
+)
+
+LOAD_CSV = "CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv(?, all_varchar = true, header = true)"
+CAST_COLUMN = "ALTER TABLE {table} ALTER COLUMN {column} TYPE {type} USING CAST({column} AS {type})"
+
+
+def _quote(identifier: str) -> str:
+    """Quote a table/column identifier (names come from this module, never from users)."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def sql_files() -> list[tuple[str, str]]:
+    folder = resources.files("ofsted_record.warehouse") / "sql"
+    files = sorted(
+        (entry.name, entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql")
+    )
+    return files
+
+
+def load_table(con: duckdb.DuckDBPyConnection, spec: TableSpec, processed: Path) -> str | None:
+    path = next((processed / f for f in spec.files if (processed / f).exists()), None)
+    if path is None:
+        if spec.required:
+            raise FileNotFoundError(
+                f"{spec.name}: none of {', '.join(spec.files)} in {processed} "
+                "(run `make data` to build the processed tables)"
+            )
+        return None
+    table = _quote(spec.name)
+    con.execute(LOAD_CSV.format(table=table), [str(path)])
+    columns = {row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()}
+    for column, type_ in spec.types.items():
+        if column in columns:
+            con.execute(CAST_COLUMN.format(table=table, column=_quote(column), type=type_))
+    return path.name
+
+
+def load_interventions(con: duckdb.DuckDBPyConnection) -> None:
+    """The shared interventions table, each council name resolved to its la_code."""
+    from ofsted_record.register import resolve_name
+
+    path = config.shared_path("interventions", "interventions.csv")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d").dt.date
+    frame.insert(
+        0,
+        "la_code",
+        [
+            resolve_name(name, on=day, source=str(path))
+            for name, day in zip(frame["local_authority"], frame["date"], strict=True)
+        ],
+    )
+    frame = frame.rename(columns={"local_authority": "council_as_written"})
+    con.register("interventions_frame", frame)
+    con.execute("CREATE OR REPLACE TABLE interventions AS SELECT * FROM interventions_frame")
+    con.unregister("interventions_frame")
+
+
+def _optional_hooks() -> list[tuple[str, Callable[[duckdb.DuckDBPyConnection], object]]]:
+    """Context and full-text loaders, when those packages are present."""
+    hooks = []
+    try:
+        from ofsted_record.context import load_into as context_load
+    except ImportError:  # pragma: no cover - context package missing
+        context_load = None
+    if context_load:
+        hooks.append(("context", context_load))
+    try:
+        from ofsted_record.fulltext import load_into as fulltext_load
+    except ImportError:  # pragma: no cover
+        fulltext_load = None
+    if fulltext_load:
+        hooks.append(("fulltext", fulltext_load))
+    return hooks
+
+
+def build_warehouse(
+    path: Path | None = None,
+    processed: Path | None = None,
+    *,
+    with_fulltext: bool = True,
+    with_context: bool = True,
+) -> dict[str, float]:
+    """Build the warehouse; returns seconds spent per step."""
+    path = Path(path or config.warehouse_path())
+    processed = Path(processed or config.processed_dir())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    timings: dict[str, float] = {}
+    con = duckdb.connect(str(tmp))
+    try:
+        start = time.perf_counter()
+        for spec in TABLES:
+            load_table(con, spec, processed)
+        load_interventions(con)
+        timings["tables"] = time.perf_counter() - start
+        for name, sql in sql_files():
+            start = time.perf_counter()
+            con.execute(sql)
+            timings[f"sql {name}"] = time.perf_counter() - start
+        for name, hook in _optional_hooks():
+            if (name == "fulltext" and not with_fulltext) or (name == "context" and not with_context):
+                continue
+            start = time.perf_counter()
+            hook(con)
+            timings[name] = time.perf_counter() - start
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(tmp, path)
+    return timings
+
+
+def connect(path: Path | None = None, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse (read-only by default, so notebooks can run side by side)."""
+    path = Path(path or config.warehouse_path())
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: run `make warehouse` (or `make data`) first")
+    return duckdb.connect(str(path), read_only=read_only)

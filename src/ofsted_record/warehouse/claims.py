@@ -1,0 +1,220 @@
+"""Claims from the reporting of the time, each with the query that checks it and its result.
+
+Each checker returns a ``ClaimResult`` whose numbers come from the warehouse at build time; the
+verdict wording is chosen by comparing those numbers with the claim, never typed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from ofsted_record.warehouse import queries
+
+
+@dataclass
+class ClaimResult:
+    slug: str
+    claim: str
+    said_by: str
+    verdict: str  # 'supported' | 'broadly supported' | 'not supported' | 'cannot be settled'
+    finding: str
+    query: str
+    figures: dict = field(default_factory=dict)
+    table: pd.DataFrame | None = None
+
+
+# 1. "19 out of 74 councils inspected between February 2014 and September 2015 were inadequate"
+SIF_WINDOW = """
+SELECT count(DISTINCT la_code) AS councils,
+       count(DISTINCT la_code) FILTER (WHERE overall_grade = 'inadequate') AS inadequate,
+       count(*) AS inspections
+FROM inspection_facts
+WHERE framework = 'sif' AND published_date BETWEEN ? AND ?
+"""
+SIF_WINDOW_BY_END = SIF_WINDOW.replace("published_date BETWEEN", "end_date BETWEEN")
+
+# 3. Ofsted, October 2013: safeguarding judgements in force (SLAC safeguarding / child protection)
+SAFEGUARDING_AS_AT = """
+WITH latest AS (
+    SELECT j.la_code, j.grade, j.framework, j.published_date
+    FROM judgement_facts AS j
+    WHERE ((j.framework IN ('slac', 'slac_reinspection') AND j.area = 'safeguarding')
+        OR (j.framework IN ('cpi', 'cpri') AND j.area = 'overall_effectiveness'))
+      AND j.published_date <= ?
+    QUALIFY row_number() OVER (PARTITION BY j.la_code ORDER BY j.published_date DESC) = 1
+)
+SELECT count(*) AS councils,
+       count(*) FILTER (WHERE grade = 'inadequate') AS inadequate,
+       count(*) FILTER (WHERE grade IN ('good', 'outstanding')) AS good_or_better
+FROM latest JOIN councils_on(CAST(? AS DATE)) USING (la_code)
+"""
+
+# 5. "getting worse not better" (2016): share inadequate among SIF results published each year,
+# and direction of change for councils inspected twice.
+SIF_BY_YEAR = """
+SELECT year(published_date) AS year, count(*) AS inspections,
+       count(*) FILTER (WHERE overall_grade = 'inadequate') AS inadequate,
+       count(*) FILTER (WHERE overall_grade = 'inadequate') / count(*) AS share_inadequate
+FROM inspection_facts
+WHERE framework IN ('sif', 'sif_reinspection') AND overall_grade IS NOT NULL
+GROUP BY ALL ORDER BY year
+"""
+CHANGES_UP_TO = """
+SELECT change, count(*) AS n FROM transitions
+WHERE published_date <= ? GROUP BY change ORDER BY change
+"""
+EVER_INADEQUATE_SIF = """
+SELECT count(DISTINCT la_code) FILTER (WHERE overall_grade = 'inadequate') AS ever_inadequate,
+       count(DISTINCT la_code) AS inspected
+FROM inspection_facts WHERE framework = 'sif'
+"""
+
+
+def _ratio_phrase(numerator: int, denominator: int) -> str:
+    share = numerator / denominator if denominator else float("nan")
+    return f"{numerator} of {denominator} ({share:.0%})"
+
+
+def claim_19_of_74(con: duckdb.DuckDBPyConnection) -> ClaimResult:
+    window = [date(2014, 2, 1), date(2015, 9, 30)]
+    pub = con.execute(SIF_WINDOW, window).fetchone()
+    end = con.execute(SIF_WINDOW_BY_END, window).fetchone()
+    councils, inadequate = pub[0], pub[1]
+    if (councils, inadequate) == (74, 19):
+        verdict = "supported"
+    elif abs(councils - 74) <= 3 and abs(inadequate - 19) <= 2:
+        verdict = "broadly supported"
+    else:
+        verdict = "not supported"
+    finding = (
+        f"SIF reports published 1 February 2014 to 30 September 2015: {_ratio_phrase(inadequate, councils)} "
+        f"councils judged inadequate. Counting by the date inspections ended instead: "
+        f"{_ratio_phrase(end[1], end[0])}."
+    )
+    return ClaimResult(
+        "nineteen-of-74", "19 out of 74 councils inspected between February 2014 and September "
+        "2015 were inadequate", "Reporting in 2015", verdict, finding, SIF_WINDOW,
+        {"councils": councils, "inadequate": inadequate, "councils_by_end": end[0],
+         "inadequate_by_end": end[1]},
+    )
+
+
+def claim_quarter_face_intervention(con: duckdb.DuckDBPyConnection) -> ClaimResult:
+    as_at = date(2015, 12, 31)
+    table = queries.standing(con, as_at, "published_within_month")
+    graded = table[table["status"] == "graded"]
+    inadequate = int((graded["grade"] == "inadequate").sum())
+    ever, inspected = con.execute(EVER_INADEQUATE_SIF).fetchone()
+    share_now = inadequate / len(graded) if len(graded) else float("nan")
+    share_ever = ever / inspected if inspected else float("nan")
+    verdict = "broadly supported" if 0.2 <= share_ever <= 0.3 or 0.2 <= share_now <= 0.3 else "not supported"
+    finding = (
+        f"At the end of 2015, {_ratio_phrase(inadequate, len(graded))} councils with a SIF result "
+        f"were inadequate; {len(table) - len(graded)} had not yet been inspected under the SIF. "
+        f"By the end of the SIF, {_ratio_phrase(ever, inspected)} councils had been judged "
+        f"inadequate at their first SIF inspection — the pool that could face intervention."
+    )
+    return ClaimResult(
+        "quarter-face-intervention", "Potentially 25% of all councils could face intervention",
+        "Reporting in December 2015", verdict, finding, EVER_INADEQUATE_SIF,
+        {"inadequate_end_2015": inadequate, "graded_end_2015": len(graded),
+         "share_end_2015": share_now, "ever_inadequate_sif": ever, "inspected_sif": inspected,
+         "share_ever": share_ever},
+    )
+
+
+def claim_one_in_seven(con: duckdb.DuckDBPyConnection) -> ClaimResult:
+    as_at = date(2013, 10, 31)
+    councils, inadequate, good = con.execute(SAFEGUARDING_AS_AT, [as_at, as_at]).fetchone()
+    share_inadequate = inadequate / councils if councils else float("nan")
+    share_good = good / councils if councils else float("nan")
+    close = abs(inadequate - 20) <= 3 and abs(share_good - 0.4) <= 0.07
+    verdict = "supported" if inadequate == 20 else ("broadly supported" if close else "not supported")
+    finding = (
+        f"On 31 October 2013, by the latest safeguarding judgement then published (SLAC "
+        f"safeguarding or child protection inspection), {_ratio_phrase(inadequate, councils)} "
+        f"councils were inadequate (1 in {councils / inadequate:.0f}) and "
+        f"{_ratio_phrase(good, councils)} good or better."
+        if inadequate else "No safeguarding judgements found for October 2013."
+    )
+    return ClaimResult(
+        "one-in-seven", "1 in 7 (20) councils inadequate; only 4 in 10 good or better",
+        "Ofsted, October 2013", verdict, finding, SAFEGUARDING_AS_AT,
+        {"councils": councils, "inadequate": inadequate, "good_or_better": good,
+         "share_inadequate": share_inadequate, "share_good_or_better": share_good},
+    )
+
+
+def claim_six_months(con: duckdb.DuckDBPyConnection) -> ClaimResult:
+    spells = queries.inadequate_spells(con)
+    km = queries.kaplan_meier(spells)
+    within_6m = queries.share_left_within(km, 183)
+    within_2y = queries.share_left_within(km, 730)
+    median = km.loc[km["still_inadequate"] <= 0.5, "days"]
+    median_days = int(median.iloc[0]) if len(median) else None
+    verdict = "not supported" if within_6m < 0.1 else "broadly supported"
+    finding = (
+        f"Of {len(spells)} spells of inadequate ({int(spells['censored'].sum())} not yet ended), "
+        f"an estimated {within_6m:.0%} ended within six months and {within_2y:.0%} within two "
+        f"years (Kaplan-Meier). "
+        + (f"Half had ended after {median_days / 365.25:.1f} years." if median_days else
+           "Fewer than half have ended.")
+    )
+    return ClaimResult(
+        "six-months", "Six months to improve or be taken over", "Government, December 2015",
+        verdict, finding, queries.SPELLS,
+        {"spells": len(spells), "censored": int(spells["censored"].sum()),
+         "share_left_6_months": within_6m, "share_left_2_years": within_2y,
+         "median_days": median_days},
+        km,
+    )
+
+
+def claim_getting_worse(con: duckdb.DuckDBPyConnection) -> ClaimResult:
+    by_year = con.execute(SIF_BY_YEAR).df()
+    changes = dict(con.execute(CHANGES_UP_TO, [date(2016, 12, 31)]).fetchall())
+    early = by_year[by_year["year"] <= 2015]
+    late = by_year[by_year["year"] == 2016]
+    share_early = early["inadequate"].sum() / early["inspections"].sum() if len(early) else float("nan")
+    share_2016 = late["inadequate"].sum() / late["inspections"].sum() if len(late) else float("nan")
+    worse = share_2016 > share_early
+    verdict = "supported" if worse else "not supported"
+    finding = (
+        f"Share of SIF results that were inadequate: {share_early:.0%} in 2014-15, "
+        f"{share_2016:.0%} in 2016. Councils inspected twice by the end of 2016: "
+        f"{changes.get('improved', 0)} improved, {changes.get('same', 0)} same, "
+        f"{changes.get('declined', 0)} declined."
+    )
+    return ClaimResult(
+        "getting-worse", "The problems appear to be getting worse not better",
+        "Reporting in 2016", verdict, finding, SIF_BY_YEAR,
+        {"share_2014_15": share_early, "share_2016": share_2016, **changes}, by_year,
+    )
+
+
+def claim_climbie(con: duckdb.DuckDBPyConnection) -> ClaimResult:
+    first = con.execute("SELECT min(published_date) FROM inspections").fetchone()[0]
+    finding = (
+        f"The record starts with inspections published in {first:%B %Y}; Victoria Climbié died in "
+        "2000 and the inspection frameworks changed several times since, so the grades cannot "
+        "be compared across that span. The data cannot settle this."
+    )
+    return ClaimResult(
+        "climbie", "How far have we come since Victoria Climbié?", "Reporting of the time",
+        "cannot be settled", finding, "SELECT min(published_date) FROM inspections",
+        {"first_published": first},
+    )
+
+
+CHECKERS = (
+    claim_one_in_seven, claim_19_of_74, claim_quarter_face_intervention, claim_six_months,
+    claim_getting_worse, claim_climbie,
+)
+
+
+def check_all(con: duckdb.DuckDBPyConnection) -> list[ClaimResult]:
+    return [checker(con) for checker in CHECKERS]

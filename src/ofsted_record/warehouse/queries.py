@@ -1,0 +1,149 @@
+"""The story's questions, answered once in SQL over the warehouse.
+
+Every function takes an open DuckDB connection (``ofsted_record.warehouse.connect()``) and
+returns a pandas DataFrame. Every user-supplied value is a bound parameter; names of rules and
+areas are checked against fixed lists before use.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+RULES = ("ended_by", "published_within_month")
+AREAS = (
+    "overall_effectiveness", "help_and_protection", "children_in_care",
+    "children_in_care_and_care_leavers", "care_leavers", "adoption", "leadership",
+    "impact_of_leaders", "lscb",
+)
+DEFAULT_RULE = "ended_by"
+
+STANDING = "SELECT * FROM standing(?, ?, ?) ORDER BY council"
+STANDING_MONTHLY = "SELECT * FROM standing_monthly(?, ?) ORDER BY month_end, council"
+NATIONAL_MONTHLY = "SELECT * FROM national_monthly(?, ?) ORDER BY month_end, grade"
+REGIONAL_MONTHLY = "SELECT * FROM regional_monthly(?, ?) ORDER BY month_end, region, grade"
+TRANSITIONS = "SELECT * FROM transitions ORDER BY council, published_date"
+TRANSITION_SUMMARY = """
+SELECT previous_grade, grade, change, count(*) AS n
+FROM transitions
+WHERE (? IS NULL OR framework LIKE ?)
+GROUP BY ALL ORDER BY previous_grade, grade
+"""
+SPELLS = "SELECT * FROM inadequate_spells ORDER BY start_date, council"
+REPEATS = "SELECT * FROM repeat_failures ORDER BY council, spell_number"
+INTERVENTIONS = "SELECT * FROM intervention_outcomes ORDER BY date, council_as_written"
+COUNCIL_TIMELINE = """
+SELECT inspection_id, framework, source, start_date, end_date, published_date, area, grade,
+       grade_raw, source_url
+FROM judgement_facts WHERE la_code = ? ORDER BY published_date, area
+"""
+
+
+def _check(rule: str, area: str) -> None:
+    if rule not in RULES:
+        raise ValueError(f"unknown counting rule {rule!r}; choose one of {RULES}")
+    if area not in AREAS:
+        raise ValueError(f"unknown judgement area {area!r}; choose one of {AREAS}")
+
+
+def standing(
+    con: duckdb.DuckDBPyConnection,
+    as_at: date,
+    rule: str = DEFAULT_RULE,
+    area: str = "overall_effectiveness",
+) -> pd.DataFrame:
+    """Each council existing on ``as_at`` with its grade in ``area`` under ``rule``."""
+    _check(rule, area)
+    return con.execute(STANDING, [as_at, rule, area]).df()
+
+
+def standing_monthly(
+    con: duckdb.DuckDBPyConnection, rule: str = DEFAULT_RULE, area: str = "overall_effectiveness"
+) -> pd.DataFrame:
+    """Every council at every month end 2009-2026 (one query)."""
+    _check(rule, area)
+    return con.execute(STANDING_MONTHLY, [rule, area]).df()
+
+
+def national_monthly(
+    con: duckdb.DuckDBPyConnection, rule: str = DEFAULT_RULE, area: str = "overall_effectiveness"
+) -> pd.DataFrame:
+    _check(rule, area)
+    return con.execute(NATIONAL_MONTHLY, [rule, area]).df()
+
+
+def regional_monthly(
+    con: duckdb.DuckDBPyConnection, rule: str = DEFAULT_RULE, area: str = "overall_effectiveness"
+) -> pd.DataFrame:
+    _check(rule, area)
+    return con.execute(REGIONAL_MONTHLY, [rule, area]).df()
+
+
+def transitions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(TRANSITIONS).df()
+
+
+def transition_summary(con: duckdb.DuckDBPyConnection, framework: str | None = None) -> pd.DataFrame:
+    """Counts of grade pairs between consecutive inspections; ``framework`` e.g. 'ilacs%'."""
+    return con.execute(TRANSITION_SUMMARY, [framework, framework]).df()
+
+
+def inadequate_spells(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(SPELLS).df()
+
+
+def repeat_failures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(REPEATS).df()
+
+
+def intervention_outcomes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(INTERVENTIONS).df()
+
+
+def council_timeline(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
+    return con.execute(COUNCIL_TIMELINE, [la_code]).df()
+
+
+def kaplan_meier(spells: pd.DataFrame, days_col: str = "days", censored_col: str = "censored"
+                 ) -> pd.DataFrame:
+    """Kaplan-Meier estimate of the share of spells still inadequate after t days.
+
+    Returns one row per distinct event time: days, at_risk, left (events), censored,
+    still_inadequate (S(t)), and a 95% confidence band (Greenwood, log-log transform).
+    """
+    data = spells[[days_col, censored_col]].dropna()
+    times = np.sort(data.loc[~data[censored_col].astype(bool), days_col].unique())
+    rows = [{"days": 0, "at_risk": len(data), "left": 0, "censored": 0,
+             "still_inadequate": 1.0, "lower": 1.0, "upper": 1.0}]
+    survival, greenwood = 1.0, 0.0
+    for t in times:
+        at_risk = int((data[days_col] >= t).sum())
+        events = int(((data[days_col] == t) & ~data[censored_col].astype(bool)).sum())
+        censored = int(((data[days_col] == t) & data[censored_col].astype(bool)).sum())
+        survival *= 1 - events / at_risk
+        if at_risk > events:
+            greenwood += events / (at_risk * (at_risk - events))
+        lower, upper = _loglog_ci(survival, greenwood)
+        rows.append({"days": int(t), "at_risk": at_risk, "left": events, "censored": censored,
+                     "still_inadequate": survival, "lower": lower, "upper": upper})
+    return pd.DataFrame(rows)
+
+
+def _loglog_ci(survival: float, greenwood: float, z: float = 1.959964) -> tuple[float, float]:
+    if survival <= 0 or survival >= 1 or greenwood <= 0:
+        return survival, survival
+    log_s = math.log(survival)
+    se = math.sqrt(greenwood) / abs(log_s)
+    lower = survival ** math.exp(z * se)
+    upper = survival ** math.exp(-z * se)
+    return lower, upper
+
+
+def share_left_within(km: pd.DataFrame, days: int) -> float:
+    """1 - S(days): estimated share of inadequate spells ended within ``days``."""
+    upto = km[km["days"] <= days]
+    return float(1 - upto["still_inadequate"].iloc[-1])

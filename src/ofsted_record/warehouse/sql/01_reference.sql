@@ -1,0 +1,45 @@
+-- Reference tables that are part of the method, not the data.
+
+-- Frameworks: which inspections say something about a council's whole service (and so set its
+-- "standing"), and which carry an overall effectiveness grade.
+CREATE OR REPLACE TABLE frameworks AS
+SELECT * FROM (VALUES
+    ('slac',              'Safeguarding and looked after children (2009-2012)',   false, false, 1),
+    ('slac_reinspection', 'SLAC re-inspection',                                  false, false, 2),
+    ('cpi',               'Child protection inspection (2012-2013)',              false, false, 3),
+    ('cpri',              'Child protection re-inspection',                       false, false, 4),
+    ('tlac',              'Targeted looked after children inspection (2013)',     false, false, 5),
+    ('lac_2013',          'Looked after children inspection (2013)',              false, false, 6),
+    ('sif',               'Single inspection framework (2013-2018)',              true,  true,  7),
+    ('sif_reinspection',  'SIF re-inspection',                                    true,  true,  8),
+    ('lscb_review',       'Review of the Local Safeguarding Children Board',      false, false, 9),
+    ('ilacs_standard',    'ILACS standard inspection (2018-)',                    true,  true, 10),
+    ('ilacs_short',       'ILACS short inspection (2018-)',                       true,  true, 11),
+    ('ilacs_2026',        'ILACS from April 2026 (no overall effectiveness grade)', true, false, 12)
+) AS t(framework, label, whole_service, has_overall_grade, sort_order);
+
+-- Grades in order; rank 1 is best. 'adequate' belongs to the pre-2013 four-point scale and sits
+-- where 'requires improvement' later sat (its replacement from November 2013).
+CREATE OR REPLACE TABLE grades AS
+SELECT * FROM (VALUES
+    ('outstanding',          'Outstanding',          1),
+    ('good',                 'Good',                 2),
+    ('requires_improvement', 'Requires improvement', 3),
+    ('adequate',             'Adequate',             3),
+    ('inadequate',           'Inadequate',           4),
+    ('not_judged',           'Not judged',           NULL)
+) AS t(grade, label, rank);
+
+-- Counting rules for "standing as at a date" (Ofsted changed its rule in 2024).
+CREATE OR REPLACE TABLE counting_rules AS
+SELECT * FROM (VALUES
+    ('published_within_month',
+     'Until the 2023 release: inspections ended by the date and published within a month of it'),
+    ('ended_by',
+     'From 2024: inspections ended by the date, whenever published (as known now)')
+) AS t(rule, description);
+
+-- Month ends 2009-2026, the time axis of every monthly series.
+CREATE OR REPLACE TABLE months AS
+SELECT CAST(last_day(m) AS DATE) AS month_end
+FROM generate_series(DATE '2009-01-01', DATE '2026-12-01', INTERVAL 1 MONTH) AS g(m);
