@@ -1,0 +1,244 @@
+"""The local reports cache: same layout as the shared corpus.
+
+``<cache>/<urn>_<council>/<report name>.pdf`` plus ``manifest.csv`` (path, provider_urn,
+source_url, bytes, sha256). Beside it the refresh keeps ``.duplicates.csv`` (URLs whose bytes
+equal a cached file, so they are never stored twice or fetched again; hidden because the
+extractor reads every visible file). Every file is written via a temp file in the same folder
+and a rename; temp files left by an interrupted run are removed on the next.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ofsted_record.refresh.client import PDF_MAGIC, TEMP_PREFIX, TEMP_SUFFIX, Issue
+from ofsted_record.refresh.discover import url_key
+from ofsted_record.tables import atomic_write_text
+
+MANIFEST = "manifest.csv"
+DUPLICATES = ".duplicates.csv"  # hidden: the extractor reads every visible file
+ISSUES = "refresh_issues.csv"
+MANIFEST_COLUMNS = ("path", "provider_urn", "source_url", "bytes", "sha256")
+DUPLICATE_COLUMNS = ("source_url", "provider_urn", "sha256", "duplicate_of")
+ISSUE_COLUMNS = ("provider_urn", "url", "attempt", "outcome", "reason", "detail")
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str  # relative, POSIX
+    provider_urn: str
+    source_url: str
+    bytes: int
+    sha256: str
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _csv_text(columns: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
+class ReportCache:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.entries: dict[str, Entry] = {}  # by path
+        self.duplicates: dict[str, dict[str, str]] = {}  # by url key
+        self.removed_temp: list[Path] = []
+        root.mkdir(parents=True, exist_ok=True)
+        self._load()
+
+    # -- loading / saving -----------------------------------------------------------------
+    def _load(self) -> None:
+        for row in _read_csv(self.root / MANIFEST):
+            entry = Entry(
+                row["path"],
+                row["provider_urn"],
+                row["source_url"],
+                int(row["bytes"]),
+                row["sha256"],
+            )
+            self.entries[entry.path] = entry
+        for row in _read_csv(self.root / DUPLICATES):
+            self.duplicates[url_key(row["source_url"])] = row
+
+    def save(self) -> None:
+        """Write the manifest (and duplicates) atomically, rows sorted by path."""
+        rows = [
+            (e.path, e.provider_urn, e.source_url, e.bytes, e.sha256)
+            for e in sorted(self.entries.values(), key=lambda e: e.path)
+        ]
+        atomic_write_text(self.root / MANIFEST, _csv_text(MANIFEST_COLUMNS, rows))
+        dup_rows = [
+            tuple(r[c] for c in DUPLICATE_COLUMNS)
+            for r in sorted(self.duplicates.values(), key=lambda r: r["source_url"])
+        ]
+        if dup_rows or (self.root / DUPLICATES).exists():
+            atomic_write_text(self.root / DUPLICATES, _csv_text(DUPLICATE_COLUMNS, dup_rows))
+
+    @staticmethod
+    def write_issues(issues: Iterable[Issue], path: Path) -> Path:
+        """What went wrong in this run (``refresh_issues.csv``), sorted, written atomically."""
+        rows = sorted(
+            {(i.provider_urn, i.url, i.attempt, i.outcome, i.reason, i.detail) for i in issues},
+            key=lambda r: (r[0], r[1], r[2], r[3], r[4]),
+        )
+        atomic_write_text(path, _csv_text(ISSUE_COLUMNS, rows))
+        return path
+
+    # -- queries --------------------------------------------------------------------------
+    def by_key(self) -> dict[str, Entry]:
+        return {url_key(e.source_url): e for e in self.entries.values()}
+
+    def by_sha(self) -> dict[str, Entry]:
+        out: dict[str, Entry] = {}
+        for e in sorted(self.entries.values(), key=lambda e: e.path):
+            out.setdefault(e.sha256, e)
+        return out
+
+    def folder_for(self, urn: str) -> str | None:
+        """The folder already used for this provider, if any (keeps names stable)."""
+        folders = sorted(
+            {PurePosixPath(e.path).parts[0] for e in self.entries.values() if e.provider_urn == urn}
+        )
+        if folders:
+            return folders[0]
+        existing = sorted(p.name for p in self.root.glob(f"{urn}_*") if p.is_dir())
+        return existing[0] if existing else None
+
+    # -- housekeeping ---------------------------------------------------------------------
+    def remove_temp_files(self) -> list[Path]:
+        """Delete temp files an interrupted run left (downloads and half-written tables)."""
+        removed = []
+        for path in sorted(self.root.rglob(".*")):
+            name = path.name
+            is_download = name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+            is_table = name.endswith(".tmp")  # tables.atomic_write_* temp files
+            if path.is_file() and (is_download or is_table):
+                path.unlink()
+                removed.append(path)
+        self.removed_temp = removed
+        return removed
+
+    def check(self, verify: bool = False) -> list[Issue]:
+        """Drop manifest rows whose file is missing or changed, so they are fetched again."""
+        issues = []
+        for path, entry in sorted(self.entries.items()):
+            file = self.root / path
+            reason = None
+            if not file.is_file():
+                reason, detail = "cache_missing", "file listed in manifest.csv is missing"
+            elif file.stat().st_size != entry.bytes:
+                reason = "cache_size_mismatch"
+                detail = f"{file.stat().st_size} bytes on disk, manifest says {entry.bytes}"
+            elif verify and sha256_file(file) != entry.sha256:
+                reason, detail = "cache_checksum_mismatch", "sha256 differs from manifest.csv"
+            if reason:
+                del self.entries[path]
+                issues.append(
+                    Issue(entry.provider_urn, entry.source_url, 0, "cache_repaired", reason, detail)
+                )
+        return issues
+
+    def add(self, entry: Entry) -> None:
+        self.entries[entry.path] = entry
+
+    def add_duplicate(self, url: str, urn: str, sha: str, duplicate_of: str) -> None:
+        self.duplicates[url_key(url)] = {
+            "source_url": url,
+            "provider_urn": urn,
+            "sha256": sha,
+            "duplicate_of": duplicate_of,
+        }
+
+    # -- seeding --------------------------------------------------------------------------
+    def seed_from(self, corpus: Path, urns: set[str] | None = None) -> tuple[int, list[Issue]]:
+        """Fill the cache from a corpus folder with the same layout, without any network.
+
+        Each file's sha256 is checked against the corpus manifest before it is linked (hard
+        link when on the same file system, else copied via a temp file). Files that are not
+        PDFs (the corpus keeps HTML error pages saved as .pdf on purpose) are left out and
+        recorded, so a refresh asks Ofsted for them again. Returns (files added, issues).
+        """
+        manifest = corpus / MANIFEST
+        if not manifest.exists():
+            raise FileNotFoundError(f"{manifest}: no manifest.csv, not a reports corpus")
+        added = 0
+        issues: list[Issue] = []
+        known_sha = self.by_sha()
+        for row in _read_csv(manifest):
+            urn = row["provider_urn"]
+            if urns and urn not in urns:
+                continue
+            rel = row["path"]
+            src = corpus / rel
+            url = row["source_url"]
+            if rel in self.entries and self.entries[rel].sha256 == row["sha256"]:
+                continue
+            if not src.is_file():
+                issues.append(Issue(urn, url, 0, "seed_skipped", "seed_missing", f"{src} missing"))
+                continue
+            with src.open("rb") as handle:
+                head = handle.read(len(PDF_MAGIC))
+            if head != PDF_MAGIC:
+                issues.append(
+                    Issue(urn, url, 0, "seed_skipped", "not_pdf", f"{rel}: starts {head!r}")
+                )
+                continue
+            actual = sha256_file(src)
+            if actual != row["sha256"]:
+                issues.append(
+                    Issue(
+                        urn, url, 0, "seed_skipped", "checksum_mismatch", f"{rel}: sha256 {actual}"
+                    )
+                )
+                continue
+            if actual in known_sha:
+                self.add_duplicate(url, urn, actual, known_sha[actual].path)
+                continue
+            dest = self.root / rel
+            _link_or_copy(src, dest)
+            entry = Entry(rel, urn, url, src.stat().st_size, actual)
+            self.add(entry)
+            known_sha[actual] = entry
+            added += 1
+        self.save()
+        return added, issues
+
+
+def _link_or_copy(src: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.parent / f"{TEMP_PREFIX}seed{TEMP_SUFFIX}"
+    tmp.unlink(missing_ok=True)
+    try:
+        try:
+            os.link(src, tmp)
+        except OSError:
+            shutil.copyfile(src, tmp)
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
