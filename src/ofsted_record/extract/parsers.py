@@ -88,8 +88,8 @@ def detect_framework(page1: str) -> str:
     head = flat[:600]
     if "inspection of looked after children services" in head:
         return "lac_2013"
-    if "re-inspection of services for children in need of help" in head:
-        return "sif_reinspection"
+    if re.search(r"re-?inspection of services for children in need of help", head):
+        return "sif_reinspection"  # Somerset 2018 prints "Reinspection"
     if "inspection of services for children in need of help and protection" in head:
         return "sif"
     if "review of the effectiveness of the local safeguarding children board" in head:
@@ -286,6 +286,22 @@ def _find_lscb(doc: ReportDocument, start_page: int) -> Judgement | None:
     return None
 
 
+_LSCB_HEADING_RE = re.compile(
+    r"Review of the effectiveness of the Local Safeguarding Children Board", re.IGNORECASE
+)
+
+
+def _find_appended_lscb(doc: ReportDocument) -> Judgement | None:
+    for page in range(2, doc.page_count + 1):
+        if _LSCB_HEADING_RE.search(flatten(doc.page(page))):
+            for later in range(page, min(page + 3, doc.page_count) + 1):
+                found = _find(doc, later, "lscb", _LSCB_RE)
+                if found:
+                    return found
+            return None
+    return None
+
+
 def _sif_lead_inspector(doc: ReportDocument) -> str:
     target = _contents_target(doc, _INFO_CONTENTS_RE)
     pages = [p for p in (target, target + 1) if target and p <= doc.page_count] if target else []
@@ -334,6 +350,12 @@ def parse_sif(doc: ReportDocument, framework: str) -> ParsedReport:
         if lscb is None:
             raise BadReportFile("no LSCB judgement found", "combined SIF and LSCB review report")
         judgements.append(lscb)
+    else:
+        # A few combined reports do not say so on page 1 (Kingston upon Hull, February 2015:
+        # the LSCB review follows the local authority report). Look for the review's heading.
+        lscb = _find_appended_lscb(doc)
+        if lscb is not None:
+            judgements.append(lscb)
     return ParsedReport(
         framework=framework,
         framework_rule="printed title",

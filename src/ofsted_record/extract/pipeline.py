@@ -25,7 +25,7 @@ from ofsted_record.extract.text import BadReportFile, ReportDocument
 from ofsted_record.tables import atomic_write_text, write_csv
 
 # Bump when parsing changes so cached results are not reused.
-PARSER_VERSION = "2026-11-23.1"
+PARSER_VERSION = "2026-11-23.2"
 
 INSPECTION_COLUMNS = [
     "inspection_id", "source", "urn", "la_code", "council", "council_printed", "framework",
@@ -246,6 +246,7 @@ def run_extraction(
         if rel not in manifest:
             summary.counts["note: not in manifest.csv (no source URL)"] += 1
 
+    mark_reinspections(inspections)
     out_dir.mkdir(parents=True, exist_ok=True)
     ins = pd.DataFrame(inspections, columns=INSPECTION_COLUMNS)
     write_csv(ins, out_dir / "inspections.csv", sort_by=["inspection_id"])
@@ -258,6 +259,28 @@ def run_extraction(
     if strict and summary.quarantined:
         summary.counts["strict: failed"] = 1
     return summary
+
+
+SECOND_SIF_RULE = "derived: a later SIF inspection of a council already inspected under the SIF"
+
+
+def mark_reinspections(inspections: list[dict]) -> None:
+    """A council's second SIF inspection is a re-inspection even where its title does not say so.
+
+    The SIF inspected each council once; only councils judged inadequate were re-inspected.
+    Some re-inspection reports (Lambeth and Darlington 2018, Leicester 2017, Slough 2016) print
+    the standard title, and Ofsted's own table lists them as re-inspections.
+    """
+    by_council: dict[str, list[dict]] = {}
+    for row in inspections:
+        if row["framework"] in ("sif", "sif_reinspection"):
+            by_council.setdefault(row["la_code"], []).append(row)
+    for rows in by_council.values():
+        rows.sort(key=lambda r: (r["end_date"] or "", r["published_date"]))
+        for row in rows[1:]:
+            if row["framework"] == "sif":
+                row["framework"] = "sif_reinspection"
+                row["framework_rule"] = SECOND_SIF_RULE
 
 
 def _named_like_report(rel: str) -> bool:
