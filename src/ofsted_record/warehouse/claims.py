@@ -20,7 +20,8 @@ class ClaimResult:
     slug: str
     claim: str
     said_by: str
-    verdict: str  # 'supported' | 'broadly supported' | 'not supported' | 'cannot be settled'
+    # 'supported' | 'broadly supported' | 'partly supported' | 'not supported' | 'cannot be settled'
+    verdict: str
     finding: str
     query: str
     figures: dict = field(default_factory=dict)
@@ -36,6 +37,20 @@ FROM inspection_facts
 WHERE framework = 'sif' AND published_date BETWEEN ? AND ?
 """
 SIF_WINDOW_BY_END = SIF_WINDOW.replace("published_date BETWEEN", "end_date BETWEEN")
+# When had the 74th council's first SIF report been published, and how many were inadequate?
+SIF_NTH_COUNCIL = """
+WITH firsts AS (
+    SELECT la_code, min(published_date) AS published_date,
+           arg_min(overall_grade, published_date) AS grade
+    FROM inspection_facts WHERE framework = 'sif' GROUP BY la_code
+), ranked AS (
+    SELECT *, row_number() OVER (ORDER BY published_date, la_code) AS n,
+           count(*) FILTER (WHERE grade = 'inadequate') OVER (
+               ORDER BY published_date, la_code ROWS UNBOUNDED PRECEDING) AS inadequate_so_far
+    FROM firsts
+)
+SELECT published_date, n, inadequate_so_far FROM ranked WHERE n = ?
+"""
 
 # 3. Ofsted, October 2013: safeguarding judgements in force (SLAC safeguarding / child protection)
 SAFEGUARDING_AS_AT = """
@@ -84,22 +99,31 @@ def claim_19_of_74(con: duckdb.DuckDBPyConnection) -> ClaimResult:
     pub = con.execute(SIF_WINDOW, window).fetchone()
     end = con.execute(SIF_WINDOW_BY_END, window).fetchone()
     councils, inadequate = pub[0], pub[1]
+    nth = con.execute(SIF_NTH_COUNCIL, [74]).fetchone()
+    share = inadequate / councils if councils else float("nan")
     if (councils, inadequate) == (74, 19):
         verdict = "supported"
-    elif abs(councils - 74) <= 3 and abs(inadequate - 19) <= 2:
-        verdict = "broadly supported"
+    elif abs(share - 19 / 74) <= 0.03:
+        verdict = "partly supported"  # the proportion holds, the counts do not
     else:
         verdict = "not supported"
     finding = (
-        f"SIF reports published 1 February 2014 to 30 September 2015: {_ratio_phrase(inadequate, councils)} "
-        f"councils judged inadequate. Counting by the date inspections ended instead: "
+        f"SIF reports published 1 February 2014 to 30 September 2015: "
+        f"{_ratio_phrase(inadequate, councils)} councils judged inadequate (the claim: 19 of 74, "
+        f"{19 / 74:.0%}). Counting by the date inspections ended instead: "
         f"{_ratio_phrase(end[1], end[0])}."
     )
+    if nth:
+        finding += (
+            f" The 74th council's first SIF report was published on {nth[0]:%-d %B %Y}; "
+            f"by then {nth[2]} of the 74 had been judged inadequate."
+        )
     return ClaimResult(
         "nineteen-of-74", "19 out of 74 councils inspected between February 2014 and September "
         "2015 were inadequate", "Reporting in 2015", verdict, finding, SIF_WINDOW,
         {"councils": councils, "inadequate": inadequate, "councils_by_end": end[0],
-         "inadequate_by_end": end[1]},
+         "inadequate_by_end": end[1], "date_74th": nth[0] if nth else None,
+         "inadequate_at_74th": nth[2] if nth else None},
     )
 
 
@@ -137,7 +161,7 @@ def claim_one_in_seven(con: duckdb.DuckDBPyConnection) -> ClaimResult:
     finding = (
         f"On 31 October 2013, by the latest safeguarding judgement then published (SLAC "
         f"safeguarding or child protection inspection), {_ratio_phrase(inadequate, councils)} "
-        f"councils were inadequate (1 in {councils / inadequate:.0f}) and "
+        f"councils were inadequate (1 in {councils / inadequate:.1f}) and "
         f"{_ratio_phrase(good, councils)} good or better."
         if inadequate else "No safeguarding judgements found for October 2013."
     )

@@ -39,7 +39,8 @@ SELECT * FROM (VALUES
      'From 2024: inspections ended by the date, whenever published (as known now)')
 ) AS t(rule, description);
 
--- Month ends 2009-2026, the time axis of every monthly series.
+-- Month ends April 2009 (the reorganisation that created today's pattern of councils; the first
+-- inspections in the record were published after it) to December 2026.
 CREATE OR REPLACE TABLE months AS
 SELECT CAST(last_day(m) AS DATE) AS month_end
-FROM generate_series(DATE '2009-01-01', DATE '2026-12-01', INTERVAL 1 MONTH) AS g(m);
+FROM generate_series(DATE '2009-04-01', DATE '2026-12-01', INTERVAL 1 MONTH) AS g(m);

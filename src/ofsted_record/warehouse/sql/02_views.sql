@@ -35,11 +35,11 @@ FROM inspection_facts AS f
 JOIN judgements AS j USING (inspection_id)
 LEFT JOIN grades AS g ON g.grade = j.grade;
 
--- Councils that existed on a date.
+-- Councils that existed on a date (valid_to is the last day a council existed).
 CREATE OR REPLACE MACRO councils_on(as_at) AS TABLE
 SELECT * FROM councils
 WHERE (valid_from IS NULL OR CAST(valid_from AS DATE) <= as_at)
-  AND (valid_to IS NULL OR CAST(valid_to AS DATE) > as_at);
+  AND (valid_to IS NULL OR CAST(valid_to AS DATE) >= as_at);
 
 -- Which inspections count at a date under a counting rule.
 CREATE OR REPLACE MACRO counts_at(end_date, published_date, as_at, rule) AS
@@ -84,7 +84,7 @@ WITH existing AS (
     FROM months AS m
     JOIN councils AS c
       ON (c.valid_from IS NULL OR CAST(c.valid_from AS DATE) <= m.month_end)
-     AND (c.valid_to IS NULL OR CAST(c.valid_to AS DATE) > m.month_end)
+     AND (c.valid_to IS NULL OR CAST(c.valid_to AS DATE) >= m.month_end)
 ), candidates AS (
     SELECT e.month_end, e.la_code, f.inspection_id, f.framework, f.end_date, f.published_date
     FROM existing AS e

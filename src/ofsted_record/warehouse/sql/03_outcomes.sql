@@ -39,9 +39,9 @@ SELECT
          WHEN c.valid_to IS NOT NULL AND CAST(c.valid_to AS DATE) <= d.as_of THEN 'council abolished'
          ELSE 'still inadequate at end of data' END AS outcome,
     COALESCE(e.published_date,
-             least(d.as_of, CAST(c.valid_to AS DATE) - INTERVAL 1 DAY)) AS observed_until,
+             least(d.as_of, CAST(c.valid_to AS DATE))) AS observed_until,
     date_diff('day', s.published_date,
-              COALESCE(e.published_date, least(d.as_of, CAST(c.valid_to AS DATE) - INTERVAL 1 DAY)))
+              COALESCE(e.published_date, least(d.as_of, CAST(c.valid_to AS DATE))))
         AS days
 FROM starts AS s
 CROSS JOIN data_end AS d

@@ -1,0 +1,137 @@
+"""The warehouse answers the story's questions; facts checked by hand in the reports.
+
+Sunderland (la_code 394), hand-checked on page 1 of each report in
+../shared/data/ofsted-reports/80566_sunderland/:
+- 'children's services inspection - 20 july 2015.pdf' p1: SIF, 'Inspection date: 11 May 2015 –
+  4 June 2015', 'Report published: 20 July 2015', 'Children's services in Sunderland are inadequate'.
+- '... 25 july 2018.pdf' p1: re-inspection, 23 April-18 May 2018, published 25 July 2018,
+  'Children's services in Sunderland are inadequate'.
+- '... 20 august 2021.pdf' p1: ILACS, overall effectiveness Outstanding.
+North Northamptonshire (940), '2637539_north northamptonshire/children's services inspection -
+07 july 2026.pdf' p1: inspection 11 to 22 May 2026, no overall effectiveness row, impact of
+leaders Outstanding; its previous report ('... 25 november 2022.pdf' p1) overall Requires
+improvement to be good.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from ofsted_record.warehouse import connect, queries
+from ofsted_record.warehouse.build import build_warehouse
+
+
+@pytest.fixture(scope="module")
+def con(warehouse_path: Path) -> duckdb.DuckDBPyConnection:
+    connection = connect(warehouse_path)
+    yield connection
+    connection.close()
+
+
+def _row(frame, la_code: str):
+    rows = frame[frame["la_code"] == la_code]
+    assert len(rows) == 1, f"expected one row for {la_code}, got {len(rows)}"
+    return rows.iloc[0]
+
+
+def test_council_counts_follow_reorganisations(con) -> None:
+    count = "SELECT count(*) FROM councils_on(CAST(? AS DATE))"
+    # 152 upper-tier authorities until Dorset/BCP (April 2019), 151 until the Northamptonshire
+    # split (April 2021), 152 until Cumbria's split (April 2023), 153 since.
+    assert con.execute(count, [date(2010, 1, 1)]).fetchone()[0] == 152
+    assert con.execute(count, [date(2020, 1, 1)]).fetchone()[0] == 151
+    assert con.execute(count, [date(2022, 1, 1)]).fetchone()[0] == 152
+    assert con.execute(count, [date(2024, 1, 1)]).fetchone()[0] == 153
+
+
+def test_standing_after_publication(con) -> None:
+    row = _row(queries.standing(con, date(2016, 1, 1)), "394")
+    assert row["grade"] == "inadequate"
+    assert row["inspection_id"] == "80566-2015-07-20"
+
+
+def test_counting_rules_differ_before_publication(con) -> None:
+    # 10 June 2015: the inspection had ended (4 June) but was published on 20 July.
+    ended = _row(queries.standing(con, date(2015, 6, 10), "ended_by"), "394")
+    assert ended["grade"] == "inadequate"
+    within = _row(queries.standing(con, date(2015, 6, 10), "published_within_month"), "394")
+    assert within["grade"] is None or within["grade"] != within["grade"]  # NULL
+    assert within["status"] == "not yet inspected under SIF/ILACS"
+    # By 30 June 2015 the report (20 July) was within a month: both rules agree.
+    late = _row(queries.standing(con, date(2015, 6, 30), "published_within_month"), "394")
+    assert late["grade"] == "inadequate"
+
+
+def test_no_overall_grade_is_never_carried_forward(con) -> None:
+    before = _row(queries.standing(con, date(2026, 4, 30)), "940")
+    assert before["grade"] == "requires_improvement"
+    after = _row(queries.standing(con, date(2026, 6, 30)), "940")
+    assert after["inspection_id"] == "2637539-2026-07-07"
+    assert after["status"] == "no overall grade (2026 framework)"
+    assert after["grade"] is None or after["grade"] != after["grade"]
+    leaders = _row(queries.standing(con, date(2026, 6, 30), area="impact_of_leaders"), "940")
+    assert leaders["grade"] == "outstanding"
+
+
+def test_monthly_standing_covers_every_council_every_month(con) -> None:
+    monthly = queries.standing_monthly(con)
+    per_month = monthly.groupby("month_end").size()
+    assert len(per_month) == 12 * 18 - 3  # April 2009 to December 2026
+    assert per_month.min() == 151 and per_month.max() == 153
+    sunderland = monthly[(monthly["la_code"] == "394")].set_index("month_end")["grade"]
+    sunderland.index = pd.to_datetime(sunderland.index)
+    assert sunderland[pd.Timestamp(2015, 7, 31)] == "inadequate"
+    assert sunderland[pd.Timestamp(2021, 8, 31)] == "outstanding"
+
+
+def test_national_shares_sum_to_one(con) -> None:
+    national = queries.national_monthly(con)
+    graded = national[national["grade"].isin(
+        ["outstanding", "good", "requires_improvement", "inadequate"])]
+    sums = graded.groupby("month_end")["share_of_graded"].sum()
+    assert ((sums - 1).abs() < 1e-9).all()
+
+
+def test_transitions_and_spells_for_sunderland(con) -> None:
+    transitions = queries.transitions(con)
+    mine = transitions[transitions["la_code"] == "394"].sort_values("published_date")
+    assert list(mine["change"]) [:2] == ["same", "improved"]
+    spells = queries.inadequate_spells(con)
+    spell = _row(spells, "394")
+    assert pd.Timestamp(spell["start_date"]) == pd.Timestamp(2015, 7, 20)
+    assert pd.Timestamp(spell["end_date"]) == pd.Timestamp(2021, 8, 20)
+    assert spell["days"] == (date(2021, 8, 20) - date(2015, 7, 20)).days
+    assert not spell["censored"]
+
+
+def test_kaplan_meier_on_a_known_example() -> None:
+    spells = pd.DataFrame({"days": [100, 200, 200, 300, 400], "censored": [False, False, True, False, True]})
+    km = queries.kaplan_meier(spells)
+    # S(100) = 4/5; S(200) = 4/5 * 3/4 = 0.6; S(300) = 0.6 * 1/2 = 0.3
+    surv = km.set_index("days")["still_inadequate"]
+    assert surv[100] == pytest.approx(0.8)
+    assert surv[200] == pytest.approx(0.6)
+    assert surv[300] == pytest.approx(0.3)
+    assert queries.share_left_within(km, 250) == pytest.approx(0.4)
+
+
+def test_user_values_are_parameters_not_sql(con) -> None:
+    with pytest.raises(ValueError, match="unknown counting rule"):
+        queries.standing(con, date(2020, 1, 1), "ended_by'; DROP TABLE councils; --")
+    with pytest.raises(ValueError, match="unknown judgement area"):
+        queries.standing(con, date(2020, 1, 1), area="x' OR '1'='1")
+    assert queries.council_timeline(con, "394' OR '1'='1").empty
+    assert con.execute("SELECT count(*) FROM councils").fetchone()[0] > 150
+
+
+def test_a_failed_build_leaves_no_half_warehouse(tmp_path: Path) -> None:
+    target = tmp_path / "w.duckdb"
+    with pytest.raises(FileNotFoundError, match="councils.csv"):
+        build_warehouse(target, tmp_path / "empty", with_fulltext=False, with_context=False)
+    assert not target.exists()
+    assert not list(tmp_path.glob(".*tmp"))
