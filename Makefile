@@ -6,8 +6,8 @@ PY := $(VENV)/bin/python
 CLI := $(VENV)/bin/ofsted-record
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv data extract register geography official context fulltext warehouse \
-        charts embeds notebooks site refresh test lint benchmarks clean
+.PHONY: help venv data extract register geography official context fulltext warehouse findings \
+        provenance charts embeds notebooks site refresh test lint benchmarks clean
 
 help:
 	@echo "make site   - set up .venv, build data, warehouse, charts, embeds, notebooks, render site"
@@ -22,25 +22,20 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# --- source -> processed (committed) -------------------------------------------------
-register: venv
+# --- source -> processed (committed) -> warehouse (not committed) ----------------------
+# Each step rebuilds its outputs byte-identically; `make data` runs them all in order.
+register extract official geography context fulltext warehouse findings provenance: venv
+	$(CLI) $@
+
+data: venv
 	$(CLI) register
-extract: register
 	$(CLI) extract
-official: extract
 	$(CLI) official
-geography: register
 	$(CLI) geography
-context: register
 	$(CLI) context
-fulltext: extract
 	$(CLI) fulltext
-
-# --- processed -> warehouse (not committed) ------------------------------------------
-warehouse: venv
 	$(CLI) warehouse
-
-data: register extract official geography context warehouse fulltext
+	$(CLI) findings
 
 # --- warehouse -> charts -> pages -----------------------------------------------------
 charts: warehouse

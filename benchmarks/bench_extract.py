@@ -25,7 +25,9 @@ def main() -> None:
         start = time.perf_counter()
         run_extraction(reports, out, cache_dir=cache, progress=False)
         warm = time.perf_counter() - start
-    print(f"files: {summary.total} ({len(summary.parsed)} parsed, {len(summary.quarantined)} quarantined)")
+    print(
+        f"files: {summary.total} ({len(summary.parsed)} parsed, {len(summary.quarantined)} quarantined)"
+    )
     print(f"cores: {os.cpu_count()}")
     print(f"full corpus, cold cache: {cold:.2f} s")
     print(f"no-change rerun (cache): {warm:.2f} s")

@@ -32,8 +32,10 @@ def main() -> None:
         con.close()
     print(f"warehouse build (with full text): {build:.2f} s")
     print(f"warehouse build (without full text): {build_no_text:.2f} s")
-    print(f"standing_monthly: {len(frame)} rows, median {statistics.median(times) * 1000:.0f} ms "
-          f"(min {min(times) * 1000:.0f} ms, 7 runs)")
+    print(
+        f"standing_monthly: {len(frame)} rows, median {statistics.median(times) * 1000:.0f} ms "
+        f"(min {min(times) * 1000:.0f} ms, 7 runs)"
+    )
 
 
 if __name__ == "__main__":

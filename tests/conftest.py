@@ -51,5 +51,3 @@ def warehouse_path() -> Path:
     if not path.exists():
         pytest.fail(f"{path} missing: run `make warehouse` (make test builds it first)")
     return path
-
-

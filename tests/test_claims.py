@@ -38,8 +38,14 @@ def record() -> pd.DataFrame:
 def test_one_in_seven_matches_an_independent_count(con, record) -> None:
     result = claims.claim_one_in_seven(con)
     safeguarding = record[
-        ((record["framework"].isin(["slac", "slac_reinspection"])) & (record["area"] == "safeguarding"))
-        | ((record["framework"].isin(["cpi", "cpri"])) & (record["area"] == "overall_effectiveness"))
+        (
+            (record["framework"].isin(["slac", "slac_reinspection"]))
+            & (record["area"] == "safeguarding")
+        )
+        | (
+            (record["framework"].isin(["cpi", "cpri"]))
+            & (record["area"] == "overall_effectiveness")
+        )
     ]
     known = safeguarding[safeguarding["published_date"] <= pd.Timestamp(2013, 10, 31)]
     latest = known.sort_values("published_date").groupby("la_code").tail(1)
@@ -53,7 +59,10 @@ def test_nineteen_of_74_window_matches_an_independent_count(con, record) -> None
     sif = record[(record["framework"] == "sif") & (record["area"] == "overall_effectiveness")]
     window = sif[sif["published_date"].between(pd.Timestamp(2014, 2, 1), pd.Timestamp(2015, 9, 30))]
     assert result.figures["councils"] == window["la_code"].nunique()
-    assert result.figures["inadequate"] == window.loc[window["grade"] == "inadequate", "la_code"].nunique()
+    assert (
+        result.figures["inadequate"]
+        == window.loc[window["grade"] == "inadequate", "la_code"].nunique()
+    )
     firsts = sif.sort_values(["published_date", "la_code"]).groupby("la_code").head(1)
     firsts = firsts.sort_values(["published_date", "la_code"]).head(74)
     assert result.figures["inadequate_at_74th"] == int((firsts["grade"] == "inadequate").sum())
@@ -76,7 +85,10 @@ def test_every_claim_has_a_verdict_query_and_finding(con) -> None:
     assert len(results) == 6
     for result in results:
         assert result.verdict in {
-            "supported", "broadly supported", "partly supported", "not supported",
+            "supported",
+            "broadly supported",
+            "partly supported",
+            "not supported",
             "cannot be settled",
         }
         assert result.finding and result.query.strip()

@@ -26,11 +26,15 @@ def test_every_entry_has_full_provenance() -> None:
 def test_recorded_hashes_match_the_shared_files(shared_data: Path) -> None:
     recorded = _recorded()
     on_disk = set(provenance.input_files(shared_data))
-    assert on_disk == set(recorded), f"unrecorded: {on_disk - set(recorded)}; gone: {set(recorded) - on_disk}"
+    assert on_disk == set(recorded), (
+        f"unrecorded: {on_disk - set(recorded)}; gone: {set(recorded) - on_disk}"
+    )
     for rel, entry in recorded.items():
         assert provenance.sha256(shared_data / rel) == entry["sha256"], f"{rel} changed"
 
 
 def test_an_unknown_input_is_an_error() -> None:
     assert provenance.source_for("geography/mystery.shp") is None
-    assert provenance.source_for("context/imd2019/File_11.xlsx").licence.startswith("Open Government")
+    assert provenance.source_for("context/imd2019/File_11.xlsx").licence.startswith(
+        "Open Government"
+    )

@@ -91,8 +91,9 @@ def test_monthly_standing_covers_every_council_every_month(con) -> None:
 
 def test_national_shares_sum_to_one(con) -> None:
     national = queries.national_monthly(con)
-    graded = national[national["grade"].isin(
-        ["outstanding", "good", "requires_improvement", "inadequate"])]
+    graded = national[
+        national["grade"].isin(["outstanding", "good", "requires_improvement", "inadequate"])
+    ]
     sums = graded.groupby("month_end")["share_of_graded"].sum()
     assert ((sums - 1).abs() < 1e-9).all()
 
@@ -100,7 +101,7 @@ def test_national_shares_sum_to_one(con) -> None:
 def test_transitions_and_spells_for_sunderland(con) -> None:
     transitions = queries.transitions(con)
     mine = transitions[transitions["la_code"] == "394"].sort_values("published_date")
-    assert list(mine["change"]) [:2] == ["same", "improved"]
+    assert list(mine["change"])[:2] == ["same", "improved"]
     spells = queries.inadequate_spells(con)
     spell = _row(spells, "394")
     assert pd.Timestamp(spell["start_date"]) == pd.Timestamp(2015, 7, 20)
@@ -110,7 +111,9 @@ def test_transitions_and_spells_for_sunderland(con) -> None:
 
 
 def test_kaplan_meier_on_a_known_example() -> None:
-    spells = pd.DataFrame({"days": [100, 200, 200, 300, 400], "censored": [False, False, True, False, True]})
+    spells = pd.DataFrame(
+        {"days": [100, 200, 200, 300, 400], "censored": [False, False, True, False, True]}
+    )
     km = queries.kaplan_meier(spells)
     # S(100) = 4/5; S(200) = 4/5 * 3/4 = 0.6; S(300) = 0.6 * 1/2 = 0.3
     surv = km.set_index("days")["still_inadequate"]

@@ -48,7 +48,8 @@ def findings_markdown(con: duckdb.DuckDBPyConnection) -> str:
         + ("; ".join(f"{n} × {reason}" for reason, n in issues) if issues else "none")
         + " (listed with reasons in `data/processed/extraction_issues.csv`).",
         "- **Reconciliation with Ofsted's table** (judgements): "
-        + ", ".join(f"{status.replace('_', ' ')} {n}" for status, n in recon) + ".",
+        + ", ".join(f"{status.replace('_', ' ')} {n}" for status, n in recon)
+        + ".",
     ]
     as_at = con.execute(LATEST_PUBLISHED).fetchone()[0]
     standing = queries.standing(con, as_at)
@@ -63,7 +64,9 @@ def findings_markdown(con: duckdb.DuckDBPyConnection) -> str:
         "no overall grade."
     )
     for result in claims.check_all(con):
-        lines.append(f"- **“{result.claim}”** ({result.said_by}) — *{result.verdict}*. {result.finding}")
+        lines.append(
+            f"- **“{result.claim}”** ({result.said_by}) — *{result.verdict}*. {result.finding}"
+        )
     lines += [
         "",
         "Caveats: grades from different frameworks are not strictly comparable; official-table "
@@ -87,7 +90,11 @@ def update_readme(readme: Path | None = None, con: duckdb.DuckDBPyConnection | N
         if own:
             con.close()
     pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.DOTALL)
-    new = pattern.sub(lambda _m: block, text) if pattern.search(text) else f"{text.rstrip()}\n\n{block}\n"
+    new = (
+        pattern.sub(lambda _m: block, text)
+        if pattern.search(text)
+        else f"{text.rstrip()}\n\n{block}\n"
+    )
     if new != text:
         readme.write_text(new, encoding="utf-8")
         return True
@@ -96,5 +103,7 @@ def update_readme(readme: Path | None = None, con: duckdb.DuckDBPyConnection | N
 
 def current_block(readme: Path | None = None) -> str | None:
     readme = readme or config.project_root() / "README.md"
-    match = re.search(re.escape(START) + r"\n(.*?)\n" + re.escape(END), readme.read_text(), re.DOTALL)
+    match = re.search(
+        re.escape(START) + r"\n(.*?)\n" + re.escape(END), readme.read_text(), re.DOTALL
+    )
     return match.group(1) if match else None

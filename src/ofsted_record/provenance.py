@@ -32,65 +32,131 @@ class Source:
 
 
 SOURCES: tuple[Source, ...] = (
-    Source("ofsted-reports/manifest.csv", "Ofsted",
-           "Local authority children's services inspection reports (497 files, 2012-2026), "
-           "collected with the data-to-insight ILACS scrape tool (fork JT-39/ofsted-ilacs-scrape-tool)",
-           "https://reports.ofsted.gov.uk/", "collected August 2026", OGL),
-    Source("ofsted-official/*.ods", "Ofsted",
-           "Children's social care data in England 2023: underlying data "
-           "(sheet LA_inspections_2009-2023)",
-           "https://www.gov.uk/government/statistics/childrens-social-care-data-in-england-2023",
-           "2023", OGL),
-    Source("geography/ons_uk_topojson_*", "Office for National Statistics (ONSvisual)",
-           "uk-topojson: UK boundaries 2014-2025 and code changes",
-           "https://github.com/ONSvisual/uk-topojson", "as supplied (2025 edition)",
-           f"{OGL}; contains OS data © Crown copyright and database right"),
-    Source("geography/ons_CTYUA_*", "Office for National Statistics",
-           "Counties and Unitary Authorities boundaries (Dec 2020 BUC, Dec 2023 BSC)",
-           "https://geoportal.statistics.gov.uk/", "December 2020 / December 2023",
-           f"{OGL}; contains OS data © Crown copyright and database right"),
-    Source("geography/ons_RGN_*", "Office for National Statistics",
-           "Regions (England) December 2023 boundaries", "https://geoportal.statistics.gov.uk/",
-           "December 2023", f"{OGL}; contains OS data © Crown copyright and database right"),
-    Source("geography/geographr_*", "ONS via the geographr R package (humaniverse)",
-           "Upper- and lower-tier boundaries and district to upper-tier lookups",
-           "https://github.com/humaniverse/geographr", "2019, 2021, 2023, 2024 editions",
-           f"{OGL} (ONS data); package code MIT"),
-    Source("geography/hex_hocl_*", "House of Commons Library",
-           "UK hex cartograms: upper-tier local authorities",
-           "https://github.com/houseofcommonslibrary/uk-hex-cartograms-noncontiguous",
-           "2018-2023 layers", "Open Parliament Licence v3.0"),
-    Source("geography/hex_odileeds_*", "ODI Leeds (Open Innovations)",
-           "HexJSON: UK upper-tier local authorities", "https://github.com/odileeds/hexmaps",
-           "2019 geography", "MIT"),
-    Source("reference/dfe_*", "Department for Education",
-           "Local authority codes and region hierarchy (dfe-published-data-qa)",
-           "https://github.com/dfe-analytical-services/dfe-published-data-qa", "as supplied", OGL),
-    Source("reference/ofsted_provider_lookup_d2i.csv", "Data to Insight",
-           "Ofsted provider URN to DfE/ONS code lookup with statistical neighbours",
-           "https://github.com/data-to-insight/ofsted-ilacs-scrape-tool", "as supplied (2026)",
-           "as published by Data to Insight (open data)"),
-    Source("context/ees/*", "Department for Education",
-           "Explore Education Statistics exports (children in need, child protection, looked "
-           "after children, social work workforce, population, statistical neighbours) via "
-           "CSC_outcomes_and_enablers",
-           "https://explore-education-statistics.service.gov.uk/", "2013-2025 releases", OGL),
-    Source("context/lait/*", "Department for Education",
-           "Local Authority Interactive Tool (LAIT) long table and data dictionary",
-           "https://www.gov.uk/government/publications/local-authority-interactive-tool-lait",
-           "2024-11-15 and later copy", OGL),
-    Source("context/ro3/*", "Ministry of Housing, Communities and Local Government",
-           "Local authority revenue outturn: RO3 social care, 2022-23 to 2024-25",
-           "https://www.gov.uk/government/collections/local-authority-revenue-expenditure-and-financing",
-           "2024-2025", OGL),
-    Source("context/imd2019/*", "Ministry of Housing, Communities and Local Government",
-           "English Indices of Deprivation 2019 (Files 1, 2, 6, 10, 11)",
-           "https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019",
-           "26 September 2019", OGL),
-    Source("interventions/interventions.csv", "Compiled for this project (shared/)",
-           "Government interventions in failing children's services, each row citing its "
-           "gov.uk or parliamentary source",
-           "see the source column of each row", "2026", "each row: the licence of its source"),
+    Source(
+        "ofsted-reports/manifest.csv",
+        "Ofsted",
+        "Local authority children's services inspection reports (497 files, 2012-2026), "
+        "collected with the data-to-insight ILACS scrape tool (fork JT-39/ofsted-ilacs-scrape-tool)",
+        "https://reports.ofsted.gov.uk/",
+        "collected August 2026",
+        OGL,
+    ),
+    Source(
+        "ofsted-official/*.ods",
+        "Ofsted",
+        "Children's social care data in England 2023: underlying data "
+        "(sheet LA_inspections_2009-2023)",
+        "https://www.gov.uk/government/statistics/childrens-social-care-data-in-england-2023",
+        "2023",
+        OGL,
+    ),
+    Source(
+        "geography/ons_uk_topojson_*",
+        "Office for National Statistics (ONSvisual)",
+        "uk-topojson: UK boundaries 2014-2025 and code changes",
+        "https://github.com/ONSvisual/uk-topojson",
+        "as supplied (2025 edition)",
+        f"{OGL}; contains OS data © Crown copyright and database right",
+    ),
+    Source(
+        "geography/ons_CTYUA_*",
+        "Office for National Statistics",
+        "Counties and Unitary Authorities boundaries (Dec 2020 BUC, Dec 2023 BSC)",
+        "https://geoportal.statistics.gov.uk/",
+        "December 2020 / December 2023",
+        f"{OGL}; contains OS data © Crown copyright and database right",
+    ),
+    Source(
+        "geography/ons_RGN_*",
+        "Office for National Statistics",
+        "Regions (England) December 2023 boundaries",
+        "https://geoportal.statistics.gov.uk/",
+        "December 2023",
+        f"{OGL}; contains OS data © Crown copyright and database right",
+    ),
+    Source(
+        "geography/geographr_*",
+        "ONS via the geographr R package (humaniverse)",
+        "Upper- and lower-tier boundaries and district to upper-tier lookups",
+        "https://github.com/humaniverse/geographr",
+        "2019, 2021, 2023, 2024 editions",
+        f"{OGL} (ONS data); package code MIT",
+    ),
+    Source(
+        "geography/hex_hocl_*",
+        "House of Commons Library",
+        "UK hex cartograms: upper-tier local authorities",
+        "https://github.com/houseofcommonslibrary/uk-hex-cartograms-noncontiguous",
+        "2018-2023 layers",
+        "Open Parliament Licence v3.0",
+    ),
+    Source(
+        "geography/hex_odileeds_*",
+        "ODI Leeds (Open Innovations)",
+        "HexJSON: UK upper-tier local authorities",
+        "https://github.com/odileeds/hexmaps",
+        "2019 geography",
+        "MIT",
+    ),
+    Source(
+        "reference/dfe_*",
+        "Department for Education",
+        "Local authority codes and region hierarchy (dfe-published-data-qa)",
+        "https://github.com/dfe-analytical-services/dfe-published-data-qa",
+        "as supplied",
+        OGL,
+    ),
+    Source(
+        "reference/ofsted_provider_lookup_d2i.csv",
+        "Data to Insight",
+        "Ofsted provider URN to DfE/ONS code lookup with statistical neighbours",
+        "https://github.com/data-to-insight/ofsted-ilacs-scrape-tool",
+        "as supplied (2026)",
+        "as published by Data to Insight (open data)",
+    ),
+    Source(
+        "context/ees/*",
+        "Department for Education",
+        "Explore Education Statistics exports (children in need, child protection, looked "
+        "after children, social work workforce, population, statistical neighbours) via "
+        "CSC_outcomes_and_enablers",
+        "https://explore-education-statistics.service.gov.uk/",
+        "2013-2025 releases",
+        OGL,
+    ),
+    Source(
+        "context/lait/*",
+        "Department for Education",
+        "Local Authority Interactive Tool (LAIT) long table and data dictionary",
+        "https://www.gov.uk/government/publications/local-authority-interactive-tool-lait",
+        "2024-11-15 and later copy",
+        OGL,
+    ),
+    Source(
+        "context/ro3/*",
+        "Ministry of Housing, Communities and Local Government",
+        "Local authority revenue outturn: RO3 social care, 2022-23 to 2024-25",
+        "https://www.gov.uk/government/collections/local-authority-revenue-expenditure-and-financing",
+        "2024-2025",
+        OGL,
+    ),
+    Source(
+        "context/imd2019/*",
+        "Ministry of Housing, Communities and Local Government",
+        "English Indices of Deprivation 2019 (Files 1, 2, 6, 10, 11)",
+        "https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019",
+        "26 September 2019",
+        OGL,
+    ),
+    Source(
+        "interventions/interventions.csv",
+        "Compiled for this project (shared/)",
+        "Government interventions in failing children's services, each row citing its "
+        "gov.uk or parliamentary source",
+        "see the source column of each row",
+        "2026",
+        "each row: the licence of its source",
+    ),
 )
 
 
@@ -106,7 +172,9 @@ def input_files(shared: Path) -> list[str]:
     files = []
     for path in sorted(shared.rglob("*")):
         rel = path.relative_to(shared).as_posix()
-        if path.is_file() and not (rel.startswith("ofsted-reports/") and rel != "ofsted-reports/manifest.csv"):
+        if path.is_file() and not (
+            rel.startswith("ofsted-reports/") and rel != "ofsted-reports/manifest.csv"
+        ):
             files.append(rel)
     return files
 
@@ -126,11 +194,18 @@ def build_sources(shared: Path | None = None) -> dict:
         source = source_for(rel)
         if source is None:
             raise LookupError(f"{rel}: no provenance recorded in ofsted_record.provenance.SOURCES")
-        entries.append({
-            "file": rel, "publisher": source.publisher, "title": source.title,
-            "url": source.url, "date": source.date, "licence": source.licence,
-            "bytes": (shared / rel).stat().st_size, "sha256": sha256(shared / rel),
-        })
+        entries.append(
+            {
+                "file": rel,
+                "publisher": source.publisher,
+                "title": source.title,
+                "url": source.url,
+                "date": source.date,
+                "licence": source.licence,
+                "bytes": (shared / rel).stat().st_size,
+                "sha256": sha256(shared / rel),
+            }
+        )
     return {"shared_data_setting": config.SHARED_DATA_ENV, "inputs": entries}
 
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-)
+MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 DAY_MONTH_YEAR = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+\d{{4}}"
 _PART = rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+(?P<m>{MONTHS}))?(?:\s+(?P<y>\d{{4}}))?"
 RANGE_RE = re.compile(

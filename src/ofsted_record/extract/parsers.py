@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ofsted_record.extract.dates import MONTHS, SINGLE_RE, parse_date, parse_range
+from ofsted_record.extract.dates import SINGLE_RE, parse_date, parse_range
 from ofsted_record.extract.grades import GRADE_PATTERN, normalise_grade
 from ofsted_record.extract.text import BadReportFile, ReportDocument, flatten
 
@@ -70,9 +70,7 @@ def _grade_after(label: str) -> re.Pattern[str]:
     return re.compile(rf"{words}\s*[.:]?\s*{GRADE_PATTERN}\b", re.IGNORECASE)
 
 
-def _find(
-    doc: ReportDocument, page: int, area: str, pattern: re.Pattern[str]
-) -> Judgement | None:
+def _find(doc: ReportDocument, page: int, area: str, pattern: re.Pattern[str]) -> Judgement | None:
     flat = flatten(doc.page(page))
     match = pattern.search(flat)
     if not match:
@@ -82,6 +80,7 @@ def _find(
 
 
 # --- framework recognition -----------------------------------------------------------------
+
 
 def detect_framework(page1: str) -> str:
     flat = flatten(page1).lower()
@@ -115,7 +114,7 @@ def _inspection_dates(flat: str) -> tuple[date, date]:
     match = _INSPECTION_DATES_RE.search(flat)
     if not match:
         raise BadReportFile("no inspection dates found on page 1")
-    window = flat[match.end(): match.end() + 100]
+    window = flat[match.end() : match.end() + 100]
     stop = _DATES_END_RE.search(window)
     text = window[: stop.start()] if stop else window
     try:
@@ -162,10 +161,19 @@ def _lead_inspector(flat: str) -> str:
 # --- ILACS -------------------------------------------------------------------------------------
 
 ILACS_AREAS: list[tuple[str, str]] = [
-    ("impact_of_leaders", "The impact of leaders on social work practice with children and families"),
+    (
+        "impact_of_leaders",
+        "The impact of leaders on social work practice with children and families",
+    ),
     ("impact_of_leaders", "The impact of leaders on practice with children and families"),
-    ("help_and_protection", "The experiences and progress of children who need help and protection"),
-    ("children_in_care_and_care_leavers", "The experiences and progress of children in care and care leavers"),
+    (
+        "help_and_protection",
+        "The experiences and progress of children who need help and protection",
+    ),
+    (
+        "children_in_care_and_care_leavers",
+        "The experiences and progress of children in care and care leavers",
+    ),
     ("children_in_care", "The experiences and progress of children in care"),
     ("care_leavers", "The experiences and progress of (children) care leavers"),
     ("overall_effectiveness", "Overall effectiveness"),
@@ -196,7 +204,9 @@ def parse_ilacs(doc: ReportDocument) -> ParsedReport:
             judgements.append(found)
             seen.add(area)
     if not judgements:
-        raise BadReportFile("no judgement table found", "ILACS report without a judgement grade table")
+        raise BadReportFile(
+            "no judgement table found", "ILACS report without a judgement grade table"
+        )
     has_overall = "overall_effectiveness" in seen
     if has_overall:
         framework, rule = ilacs_kind(start, end), ILACS_RULE
@@ -333,8 +343,13 @@ def parse_sif(doc: ReportDocument, framework: str) -> ParsedReport:
     if overall:
         raw = overall.group("grade")
         judgements.append(
-            Judgement("overall_effectiveness", normalise_grade(raw), " ".join(raw.split()), 1,
-                      overall.group(0))
+            Judgement(
+                "overall_effectiveness",
+                normalise_grade(raw),
+                " ".join(raw.split()),
+                1,
+                overall.group(0),
+            )
         )
     for area, pattern in _SIF_PATTERNS:
         # The table occasionally runs onto page 2 (e.g. Oldham, August 2015).

@@ -28,16 +28,39 @@ from ofsted_record.tables import atomic_write_text, write_csv
 PARSER_VERSION = "2026-11-23.2"
 
 INSPECTION_COLUMNS = [
-    "inspection_id", "source", "urn", "la_code", "council", "council_printed", "framework",
-    "framework_rule", "start_date", "end_date", "published_date", "published_date_source",
-    "lead_inspector", "source_url", "file", "sha256", "pages",
+    "inspection_id",
+    "source",
+    "urn",
+    "la_code",
+    "council",
+    "council_printed",
+    "framework",
+    "framework_rule",
+    "start_date",
+    "end_date",
+    "published_date",
+    "published_date_source",
+    "lead_inspector",
+    "source_url",
+    "file",
+    "sha256",
+    "pages",
 ]
 JUDGEMENT_COLUMNS = ["inspection_id", "area", "grade", "grade_raw", "page", "evidence"]
 ISSUE_COLUMNS = ["file", "sha256", "bytes", "outcome", "reason", "detail"]
 AREA_ORDER = [
-    "overall_effectiveness", "impact_of_leaders", "leadership", "help_and_protection",
-    "children_in_care", "children_in_care_and_care_leavers", "adoption", "care_leavers", "lscb",
-    "capacity_to_improve", "outcomes", "quality_of_provision",
+    "overall_effectiveness",
+    "impact_of_leaders",
+    "leadership",
+    "help_and_protection",
+    "children_in_care",
+    "children_in_care_and_care_leavers",
+    "adoption",
+    "care_leavers",
+    "lscb",
+    "capacity_to_improve",
+    "outcomes",
+    "quality_of_provision",
 ]
 
 
@@ -220,25 +243,43 @@ def run_extraction(
             urn, _folder_name = ids.urn_and_folder_name(rel)
             la_code, council = resolve(urn)
         except BadReportFile as exc:
-            issues.append({"file": rel, "sha256": sha, "bytes": size, "outcome": "quarantined",
-                           "reason": exc.reason, "detail": exc.detail})
+            issues.append(
+                {
+                    "file": rel,
+                    "sha256": sha,
+                    "bytes": size,
+                    "outcome": "quarantined",
+                    "reason": exc.reason,
+                    "detail": exc.detail,
+                }
+            )
             summary.quarantined.append(rel)
             summary.counts[f"quarantined: {exc.reason}"] += 1
             continue
         report = result["report"]
         inspection_id = id_map[rel]
         published = report["published_date"] or ids.file_date(rel).isoformat()
-        inspections.append({
-            "inspection_id": inspection_id, "source": "report", "urn": urn, "la_code": la_code,
-            "council": council, "council_printed": report["council_printed"],
-            "framework": report["framework"], "framework_rule": report["framework_rule"],
-            "start_date": report["start_date"], "end_date": report["end_date"],
-            "published_date": published,
-            "published_date_source": report["published_date_source"],
-            "lead_inspector": report["lead_inspector"],
-            "source_url": manifest.get(rel, {}).get("source_url", ""),
-            "file": rel, "sha256": sha, "pages": result["pages"],
-        })
+        inspections.append(
+            {
+                "inspection_id": inspection_id,
+                "source": "report",
+                "urn": urn,
+                "la_code": la_code,
+                "council": council,
+                "council_printed": report["council_printed"],
+                "framework": report["framework"],
+                "framework_rule": report["framework_rule"],
+                "start_date": report["start_date"],
+                "end_date": report["end_date"],
+                "published_date": published,
+                "published_date_source": report["published_date_source"],
+                "lead_inspector": report["lead_inspector"],
+                "source_url": manifest.get(rel, {}).get("source_url", ""),
+                "file": rel,
+                "sha256": sha,
+                "pages": result["pages"],
+            }
+        )
         for judgement in report["judgements"]:
             judgements.append({"inspection_id": inspection_id, **judgement})
         summary.parsed.append(rel)
@@ -252,10 +293,15 @@ def run_extraction(
     write_csv(ins, out_dir / "inspections.csv", sort_by=["inspection_id"])
     jud = pd.DataFrame(judgements, columns=JUDGEMENT_COLUMNS)
     jud["_order"] = jud["area"].map({a: i for i, a in enumerate(AREA_ORDER)})
-    jud = jud.sort_values(["inspection_id", "_order", "area"], kind="mergesort").drop(columns="_order")
+    jud = jud.sort_values(["inspection_id", "_order", "area"], kind="mergesort").drop(
+        columns="_order"
+    )
     write_csv(jud, out_dir / "judgements.csv")
-    write_csv(pd.DataFrame(issues, columns=ISSUE_COLUMNS), out_dir / "extraction_issues.csv",
-              sort_by=["file"])
+    write_csv(
+        pd.DataFrame(issues, columns=ISSUE_COLUMNS),
+        out_dir / "extraction_issues.csv",
+        sort_by=["file"],
+    )
     if strict and summary.quarantined:
         summary.counts["strict: failed"] = 1
     return summary

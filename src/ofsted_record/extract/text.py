@@ -47,7 +47,9 @@ def sniff(path: Path) -> None:
         tail = handle.read()
     stripped = head.lstrip().lower()
     if stripped.startswith((b"<!doctype html", b"<html")) or b"<html" in stripped[:512]:
-        raise BadReportFile("HTML page saved as .pdf", "the download was an error page, not a report")
+        raise BadReportFile(
+            "HTML page saved as .pdf", "the download was an error page, not a report"
+        )
     if not head.startswith(b"%PDF-"):
         raise BadReportFile("not a PDF", f"file starts {head[:16]!r}")
     if b"%%EOF" not in tail:

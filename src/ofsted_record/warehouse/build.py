@@ -33,8 +33,12 @@ class TableSpec:
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec("councils", ("councils.csv",), {"valid_from": DATE, "valid_to": DATE}),
-    TableSpec("council_codes", ("council_codes.csv",), {"valid_from": DATE, "valid_to": DATE},
-              required=False),
+    TableSpec(
+        "council_codes",
+        ("council_codes.csv",),
+        {"valid_from": DATE, "valid_to": DATE},
+        required=False,
+    ),
     TableSpec("council_links", ("council_links.csv",), {"effective_date": DATE}, required=False),
     TableSpec(
         "inspections",
@@ -149,7 +153,9 @@ def build_warehouse(
             con.execute(sql)
             timings[f"sql {name}"] = time.perf_counter() - start
         for name, hook in _optional_hooks():
-            if (name == "fulltext" and not with_fulltext) or (name == "context" and not with_context):
+            if (name == "fulltext" and not with_fulltext) or (
+                name == "context" and not with_context
+            ):
                 continue
             start = time.perf_counter()
             hook(con)

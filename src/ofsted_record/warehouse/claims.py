@@ -119,11 +119,20 @@ def claim_19_of_74(con: duckdb.DuckDBPyConnection) -> ClaimResult:
             f"by then {nth[2]} of the 74 had been judged inadequate."
         )
     return ClaimResult(
-        "nineteen-of-74", "19 out of 74 councils inspected between February 2014 and September "
-        "2015 were inadequate", "Reporting in 2015", verdict, finding, SIF_WINDOW,
-        {"councils": councils, "inadequate": inadequate, "councils_by_end": end[0],
-         "inadequate_by_end": end[1], "date_74th": nth[0] if nth else None,
-         "inadequate_at_74th": nth[2] if nth else None},
+        "nineteen-of-74",
+        "19 out of 74 councils inspected between February 2014 and September 2015 were inadequate",
+        "Reporting in 2015",
+        verdict,
+        finding,
+        SIF_WINDOW,
+        {
+            "councils": councils,
+            "inadequate": inadequate,
+            "councils_by_end": end[0],
+            "inadequate_by_end": end[1],
+            "date_74th": nth[0] if nth else None,
+            "inadequate_at_74th": nth[2] if nth else None,
+        },
     )
 
 
@@ -135,7 +144,11 @@ def claim_quarter_face_intervention(con: duckdb.DuckDBPyConnection) -> ClaimResu
     ever, inspected = con.execute(EVER_INADEQUATE_SIF).fetchone()
     share_now = inadequate / len(graded) if len(graded) else float("nan")
     share_ever = ever / inspected if inspected else float("nan")
-    verdict = "broadly supported" if 0.2 <= share_ever <= 0.3 or 0.2 <= share_now <= 0.3 else "not supported"
+    verdict = (
+        "broadly supported"
+        if 0.2 <= share_ever <= 0.3 or 0.2 <= share_now <= 0.3
+        else "not supported"
+    )
     finding = (
         f"At the end of 2015, {_ratio_phrase(inadequate, len(graded))} councils with a SIF result "
         f"were inadequate; {len(table) - len(graded)} had not yet been inspected under the SIF. "
@@ -143,11 +156,20 @@ def claim_quarter_face_intervention(con: duckdb.DuckDBPyConnection) -> ClaimResu
         f"inadequate at their first SIF inspection — the pool that could face intervention."
     )
     return ClaimResult(
-        "quarter-face-intervention", "Potentially 25% of all councils could face intervention",
-        "Reporting in December 2015", verdict, finding, EVER_INADEQUATE_SIF,
-        {"inadequate_end_2015": inadequate, "graded_end_2015": len(graded),
-         "share_end_2015": share_now, "ever_inadequate_sif": ever, "inspected_sif": inspected,
-         "share_ever": share_ever},
+        "quarter-face-intervention",
+        "Potentially 25% of all councils could face intervention",
+        "Reporting in December 2015",
+        verdict,
+        finding,
+        EVER_INADEQUATE_SIF,
+        {
+            "inadequate_end_2015": inadequate,
+            "graded_end_2015": len(graded),
+            "share_end_2015": share_now,
+            "ever_inadequate_sif": ever,
+            "inspected_sif": inspected,
+            "share_ever": share_ever,
+        },
     )
 
 
@@ -157,19 +179,31 @@ def claim_one_in_seven(con: duckdb.DuckDBPyConnection) -> ClaimResult:
     share_inadequate = inadequate / councils if councils else float("nan")
     share_good = good / councils if councils else float("nan")
     close = abs(inadequate - 20) <= 3 and abs(share_good - 0.4) <= 0.07
-    verdict = "supported" if inadequate == 20 else ("broadly supported" if close else "not supported")
+    verdict = (
+        "supported" if inadequate == 20 else ("broadly supported" if close else "not supported")
+    )
     finding = (
         f"On 31 October 2013, by the latest safeguarding judgement then published (SLAC "
         f"safeguarding or child protection inspection), {_ratio_phrase(inadequate, councils)} "
         f"councils were inadequate (1 in {councils / inadequate:.1f}) and "
         f"{_ratio_phrase(good, councils)} good or better."
-        if inadequate else "No safeguarding judgements found for October 2013."
+        if inadequate
+        else "No safeguarding judgements found for October 2013."
     )
     return ClaimResult(
-        "one-in-seven", "1 in 7 (20) councils inadequate; only 4 in 10 good or better",
-        "Ofsted, October 2013", verdict, finding, SAFEGUARDING_AS_AT,
-        {"councils": councils, "inadequate": inadequate, "good_or_better": good,
-         "share_inadequate": share_inadequate, "share_good_or_better": share_good},
+        "one-in-seven",
+        "1 in 7 (20) councils inadequate; only 4 in 10 good or better",
+        "Ofsted, October 2013",
+        verdict,
+        finding,
+        SAFEGUARDING_AS_AT,
+        {
+            "councils": councils,
+            "inadequate": inadequate,
+            "good_or_better": good,
+            "share_inadequate": share_inadequate,
+            "share_good_or_better": share_good,
+        },
     )
 
 
@@ -185,15 +219,26 @@ def claim_six_months(con: duckdb.DuckDBPyConnection) -> ClaimResult:
         f"Of {len(spells)} spells of inadequate ({int(spells['censored'].sum())} not yet ended), "
         f"an estimated {within_6m:.0%} ended within six months and {within_2y:.0%} within two "
         f"years (Kaplan-Meier). "
-        + (f"Half had ended after {median_days / 365.25:.1f} years." if median_days else
-           "Fewer than half have ended.")
+        + (
+            f"Half had ended after {median_days / 365.25:.1f} years."
+            if median_days
+            else "Fewer than half have ended."
+        )
     )
     return ClaimResult(
-        "six-months", "Six months to improve or be taken over", "Government, December 2015",
-        verdict, finding, queries.SPELLS,
-        {"spells": len(spells), "censored": int(spells["censored"].sum()),
-         "share_left_6_months": within_6m, "share_left_2_years": within_2y,
-         "median_days": median_days},
+        "six-months",
+        "Six months to improve or be taken over",
+        "Government, December 2015",
+        verdict,
+        finding,
+        queries.SPELLS,
+        {
+            "spells": len(spells),
+            "censored": int(spells["censored"].sum()),
+            "share_left_6_months": within_6m,
+            "share_left_2_years": within_2y,
+            "median_days": median_days,
+        },
         km,
     )
 
@@ -203,7 +248,9 @@ def claim_getting_worse(con: duckdb.DuckDBPyConnection) -> ClaimResult:
     changes = dict(con.execute(CHANGES_UP_TO, [date(2016, 12, 31)]).fetchall())
     early = by_year[by_year["year"] <= 2015]
     late = by_year[by_year["year"] == 2016]
-    share_early = early["inadequate"].sum() / early["inspections"].sum() if len(early) else float("nan")
+    share_early = (
+        early["inadequate"].sum() / early["inspections"].sum() if len(early) else float("nan")
+    )
     share_2016 = late["inadequate"].sum() / late["inspections"].sum() if len(late) else float("nan")
     worse = share_2016 > share_early
     verdict = "supported" if worse else "not supported"
@@ -214,9 +261,14 @@ def claim_getting_worse(con: duckdb.DuckDBPyConnection) -> ClaimResult:
         f"{changes.get('declined', 0)} declined."
     )
     return ClaimResult(
-        "getting-worse", "The problems appear to be getting worse not better",
-        "Reporting in 2016", verdict, finding, SIF_BY_YEAR,
-        {"share_2014_15": share_early, "share_2016": share_2016, **changes}, by_year,
+        "getting-worse",
+        "The problems appear to be getting worse not better",
+        "Reporting in 2016",
+        verdict,
+        finding,
+        SIF_BY_YEAR,
+        {"share_2014_15": share_early, "share_2016": share_2016, **changes},
+        by_year,
     )
 
 
@@ -228,15 +280,23 @@ def claim_climbie(con: duckdb.DuckDBPyConnection) -> ClaimResult:
         "be compared across that span. The data cannot settle this."
     )
     return ClaimResult(
-        "climbie", "How far have we come since Victoria Climbié?", "Reporting of the time",
-        "cannot be settled", finding, "SELECT min(published_date) FROM inspections",
+        "climbie",
+        "How far have we come since Victoria Climbié?",
+        "Reporting of the time",
+        "cannot be settled",
+        finding,
+        "SELECT min(published_date) FROM inspections",
         {"first_published": first},
     )
 
 
 CHECKERS = (
-    claim_one_in_seven, claim_19_of_74, claim_quarter_face_intervention, claim_six_months,
-    claim_getting_worse, claim_climbie,
+    claim_one_in_seven,
+    claim_19_of_74,
+    claim_quarter_face_intervention,
+    claim_six_months,
+    claim_getting_worse,
+    claim_climbie,
 )
 
 

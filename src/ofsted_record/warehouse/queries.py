@@ -16,9 +16,15 @@ import pandas as pd
 
 RULES = ("ended_by", "published_within_month")
 AREAS = (
-    "overall_effectiveness", "help_and_protection", "children_in_care",
-    "children_in_care_and_care_leavers", "care_leavers", "adoption", "leadership",
-    "impact_of_leaders", "lscb",
+    "overall_effectiveness",
+    "help_and_protection",
+    "children_in_care",
+    "children_in_care_and_care_leavers",
+    "care_leavers",
+    "adoption",
+    "leadership",
+    "impact_of_leaders",
+    "lscb",
 )
 DEFAULT_RULE = "ended_by"
 
@@ -87,7 +93,9 @@ def transitions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(TRANSITIONS).df()
 
 
-def transition_summary(con: duckdb.DuckDBPyConnection, framework: str | None = None) -> pd.DataFrame:
+def transition_summary(
+    con: duckdb.DuckDBPyConnection, framework: str | None = None
+) -> pd.DataFrame:
     """Counts of grade pairs between consecutive inspections; ``framework`` e.g. 'ilacs%'."""
     return con.execute(TRANSITION_SUMMARY, [framework, framework]).df()
 
@@ -108,8 +116,9 @@ def council_timeline(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFra
     return con.execute(COUNCIL_TIMELINE, [la_code]).df()
 
 
-def kaplan_meier(spells: pd.DataFrame, days_col: str = "days", censored_col: str = "censored"
-                 ) -> pd.DataFrame:
+def kaplan_meier(
+    spells: pd.DataFrame, days_col: str = "days", censored_col: str = "censored"
+) -> pd.DataFrame:
     """Kaplan-Meier estimate of the share of spells still inadequate after t days.
 
     Returns one row per distinct event time: days, at_risk, left (events), censored,
@@ -117,8 +126,17 @@ def kaplan_meier(spells: pd.DataFrame, days_col: str = "days", censored_col: str
     """
     data = spells[[days_col, censored_col]].dropna()
     times = np.sort(data.loc[~data[censored_col].astype(bool), days_col].unique())
-    rows = [{"days": 0, "at_risk": len(data), "left": 0, "censored": 0,
-             "still_inadequate": 1.0, "lower": 1.0, "upper": 1.0}]
+    rows = [
+        {
+            "days": 0,
+            "at_risk": len(data),
+            "left": 0,
+            "censored": 0,
+            "still_inadequate": 1.0,
+            "lower": 1.0,
+            "upper": 1.0,
+        }
+    ]
     survival, greenwood = 1.0, 0.0
     for t in times:
         at_risk = int((data[days_col] >= t).sum())
@@ -128,8 +146,17 @@ def kaplan_meier(spells: pd.DataFrame, days_col: str = "days", censored_col: str
         if at_risk > events:
             greenwood += events / (at_risk * (at_risk - events))
         lower, upper = _loglog_ci(survival, greenwood)
-        rows.append({"days": int(t), "at_risk": at_risk, "left": events, "censored": censored,
-                     "still_inadequate": survival, "lower": lower, "upper": upper})
+        rows.append(
+            {
+                "days": int(t),
+                "at_risk": at_risk,
+                "left": events,
+                "censored": censored,
+                "still_inadequate": survival,
+                "lower": lower,
+                "upper": upper,
+            }
+        )
     return pd.DataFrame(rows)
 
 
