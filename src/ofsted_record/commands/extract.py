@@ -16,6 +16,9 @@ def register(app: typer.Typer) -> None:
         out_dir: Path | None = typer.Option(None, help="Output folder [default: data/processed]"),
         strict: bool = typer.Option(False, help="Exit non-zero if any file was quarantined."),
         progress: bool = typer.Option(True, help="Show a progress bar."),
+        cache_dir: Path | None = typer.Option(
+            None, help="Parse cache folder [default: data/cache/extract]"
+        ),
     ) -> None:
         """Read every report file; write tidy tables and list every file not parsed, with why."""
         from rich.console import Console
@@ -23,7 +26,9 @@ def register(app: typer.Typer) -> None:
 
         from ofsted_record.extract.pipeline import run_extraction
 
-        summary = run_extraction(reports_dir, out_dir, strict=strict, progress=progress)
+        summary = run_extraction(
+            reports_dir, out_dir, strict=strict, progress=progress, cache_dir=cache_dir
+        )
         table = Table(title=f"Extraction: {summary.total} files ({summary.from_cache} from cache)")
         table.add_column("outcome")
         table.add_column("files", justify="right")

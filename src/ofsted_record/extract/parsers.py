@@ -218,11 +218,26 @@ def parse_ilacs(doc: ReportDocument) -> ParsedReport:
             "no overall effectiveness judgement found",
             f"ILACS report inspected {start:%d %B %Y}, before the April 2026 reform",
         )
+    lines = [ln for ln in page1.split("\n") if not ln.strip().isdigit()]
+    title = next(
+        (
+            i
+            for i, ln in enumerate(lines)
+            if ln.lower().startswith(
+                (
+                    "inspection of children's social care services",
+                    "inspection of local authority children's social care",
+                )
+            )
+        ),
+        None,
+    )
     council = _ILACS_COUNCIL_RE.search(flat)
-    if council:
+    if title:  # 2018-20 layout: page number, 'X Council', then the title
+        printed = " ".join(lines[:title])
+    elif council:
         printed = council.group("name")
-    else:  # 2018-19 layout: page number, then 'X Council', then the title
-        lines = [ln for ln in page1.split("\n") if not ln.strip().isdigit()]
+    else:
         printed = lines[0] if lines else ""
     return ParsedReport(
         framework=framework,
@@ -239,14 +254,21 @@ def parse_ilacs(doc: ReportDocument) -> ParsedReport:
 
 # --- SIF, SIF re-inspection, LSCB review ---------------------------------------------------------
 
-SIF_AREAS: list[tuple[str, str]] = [
-    ("help_and_protection", "Children who need help and protection"),
-    ("children_in_care", "Children looked after and achieving permanence"),
-    ("adoption", "Adoption performance"),
-    ("care_leavers", "Experiences and progress of care leavers"),
-    ("leadership", "Leadership, management and governance"),
+SIF_AREAS: list[tuple[str, str, str]] = [
+    ("help_and_protection", "1.", "Children who need help and protection"),
+    ("children_in_care", "2.", "Children looked after and achieving permanence"),
+    ("adoption", "2.1", "Adoption performance"),
+    ("care_leavers", "2.2", "Experiences and progress of care leavers"),
+    ("leadership", "3.", "Leadership, management and governance"),
 ]
-_SIF_PATTERNS = [(area, _grade_after(label)) for area, label in SIF_AREAS]
+# Table rows are numbered; requiring the number keeps prose such as Ofsted's definition
+# 'Leadership, management and governance require improvement when ...' (Oldham, August 2015,
+# page 1) from being read as the judgement. Any row number is accepted: Wirral (September
+# 2016) prints '1. Leadership, management and governance'.
+_SIF_PATTERNS = [
+    (area, re.compile(r"\b\d(?:\.\d)?\.?\s*" + _grade_after(label).pattern, re.IGNORECASE))
+    for area, _number, label in SIF_AREAS
+]
 _SIF_OVERALL_RE = re.compile(
     r"(?:Children's services(?: in (?!the predecessor)(?:the )?[A-Z][^.]{0,80}?)?"
     r"|The overall judgement is(?: that)?(?: children's services?)?)"
@@ -297,7 +319,8 @@ def _find_lscb(doc: ReportDocument, start_page: int) -> Judgement | None:
 
 
 _LSCB_HEADING_RE = re.compile(
-    r"Review of the effectiveness of the Local Safeguarding Children Board", re.IGNORECASE
+    r"(?:Review|Inspection) of the effectiveness of the Local Safeguarding Children Board",
+    re.IGNORECASE,
 )
 
 

@@ -25,7 +25,7 @@ from ofsted_record.extract.text import BadReportFile, ReportDocument
 from ofsted_record.tables import atomic_write_text, write_csv
 
 # Bump when parsing changes so cached results are not reused.
-PARSER_VERSION = "2026-11-23.2"
+PARSER_VERSION = "2026-11-23.5"
 
 INSPECTION_COLUMNS = [
     "inspection_id",
