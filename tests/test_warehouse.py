@@ -138,3 +138,29 @@ def test_a_failed_build_leaves_no_half_warehouse(tmp_path: Path) -> None:
         build_warehouse(target, tmp_path / "empty", with_fulltext=False, with_context=False)
     assert not target.exists()
     assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_intervention_before_and_after(con) -> None:
+    # interventions.csv: 'Birmingham,trust_launched,2018-04-01,day'. Before: the SIF
+    # re-inspection published 25 November 2016 (80429_birmingham/... 25 november 2016.pdf p1:
+    # 'Children's services in Birmingham are inadequate'). After: ILACS published 17 January 2019
+    # (... 17 january 2019.pdf p1: 'Overall effectiveness Requires improvement to be good').
+    outcomes = queries.intervention_outcomes(con)
+    row = outcomes[(outcomes["la_code"] == "330") & (outcomes["event"] == "trust_launched")].iloc[0]
+    assert row["before_grade"] == "inadequate"
+    assert pd.Timestamp(row["before_published"]) == pd.Timestamp(2016, 11, 25)
+    assert row["after_grade"] == "requires_improvement"
+    assert pd.Timestamp(row["after_published"]) == pd.Timestamp(2019, 1, 17)
+
+
+def test_repeat_failures_have_a_gap(con) -> None:
+    # Knowsley (340): SIF re-inspection published 13 June 2017 'require improvement to be good'
+    # (80479_knowsley/... 13 june 2017.pdf p1) ended its first spell; ILACS published
+    # 20 January 2025 'Overall effectiveness Inadequate' (... 20 january 2025.pdf p1) began a second.
+    repeats = queries.repeat_failures(con)
+    knowsley = repeats[(repeats["la_code"] == "340") & (repeats["spell_number"] == 2)].iloc[0]
+    assert pd.Timestamp(knowsley["previous_spell_ended"]) == pd.Timestamp(2017, 6, 13)
+    assert pd.Timestamp(knowsley["fell_again"]) == pd.Timestamp(2025, 1, 20)
+    assert knowsley["days_between"] == (date(2025, 1, 20) - date(2017, 6, 13)).days
+    later = repeats[repeats["spell_number"] > 1]
+    assert (later["days_between"] > 0).all()
