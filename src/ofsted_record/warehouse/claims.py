@@ -15,13 +15,21 @@ import pandas as pd
 from ofsted_record.warehouse import queries
 
 
+VERDICTS = (
+    "supported",
+    "broadly supported",
+    "partly supported",
+    "not supported",
+    "cannot be settled",
+)
+
+
 @dataclass
 class ClaimResult:
     slug: str
     claim: str
     said_by: str
-    # 'supported' | 'broadly supported' | 'partly supported' | 'not supported' | 'cannot be settled'
-    verdict: str
+    verdict: str  # one of VERDICTS
     finding: str
     query: str
     figures: dict = field(default_factory=dict)
