@@ -10,6 +10,8 @@ import yaml
 from ofsted_record.config import project_root
 
 CONDA_ONLY = {"python", "quarto", "pip"}
+# conda-forge names that differ from PyPI's.
+CONDA_TO_PYPI = {"python-duckdb": "duckdb"}
 
 
 def _split(spec: str) -> tuple[str, str]:
@@ -28,9 +30,14 @@ def pyproject_deps() -> dict[str, str]:
 
 
 def conda_deps() -> dict[str, str]:
+    """Conda packages plus the pip section (packages conda-forge does not carry)."""
     env = yaml.safe_load((project_root() / "environment.yml").read_text())
     specs = [d for d in env["dependencies"] if isinstance(d, str)]
-    return {k: v for k, v in (_split(s) for s in specs) if k not in CONDA_ONLY}
+    for entry in env["dependencies"]:
+        if isinstance(entry, dict):
+            specs.extend(s for s in entry.get("pip", []) if not s.startswith("-"))
+    pairs = (_split(s) for s in specs)
+    return {CONDA_TO_PYPI.get(k, k): v for k, v in pairs if k not in CONDA_ONLY}
 
 
 def test_same_packages_and_versions() -> None:

@@ -366,3 +366,30 @@ def test_cli_search_prints_a_table(shared_data):
     assert "Sunderland" in result.output
     empty = CliRunner().invoke(app, ["search", "zebra crossing at the moon"])
     assert empty.exit_code == 0 and "No paragraph contains" in empty.output
+
+
+def test_fts_extension_loads_from_the_installed_package() -> None:
+    from ofsted_record.fulltext import store
+
+    path = store.fts_extension_path()
+    assert path is not None and path.name == "fts.duckdb_extension", (
+        "duckdb-extension-fts is a dependency: the fts binary must ship with it"
+    )
+
+
+def test_ranked_search_uses_the_bm25_index(warehouse_path) -> None:
+    # Sunderland 2015 p1 (80566_sunderland/children's services inspection - 20 july 2015.pdf):
+    # "There are widespread and serious failures that leave children unsafe ..."
+    from ofsted_record.fulltext import store
+    from ofsted_record.warehouse import connect
+
+    con = connect(warehouse_path)
+    try:
+        hits = store.search_ranked("widespread serious failures unsafe", con=con, limit=200)
+        assert ((hits["inspection_id"] == "80566-2015-07-20") & (hits["page"] == 1)).any()
+        assert hits["score"].is_monotonic_decreasing
+        hostile = store.search_ranked("x'); DROP TABLE report_paragraphs; --", con=con)
+        assert hostile.empty
+        assert con.execute("SELECT count(*) FROM report_paragraphs").fetchone()[0] > 10_000
+    finally:
+        con.close()

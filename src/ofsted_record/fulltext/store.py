@@ -2,9 +2,11 @@
 
 Phrase search is an exact, case-insensitive, word-bounded match on a lower-cased copy of the
 text (``contains`` to narrow, an RE2 pattern for word boundaries), which scans the whole corpus
-in about 20 ms. DuckDB's ``fts`` extension (BM25 keyword ranking) is built too when it can be
-loaded; it cannot here (no network for extension downloads, and no PyPI wheel of it for
-DuckDB 2.0), and search never depends on it: BM25 ranks keywords, it does not match phrases.
+in about 20 ms. DuckDB's ``fts`` extension adds a BM25 keyword index (``search_ranked``). The
+extension is loaded from the ``duckdb-extension-fts`` PyPI package, which ships the signed
+binary for the pinned DuckDB version, so no download is needed at run time; where it is
+missing, ``INSTALL fts`` is tried and phrase search still works without it (BM25 ranks
+keywords, it does not match phrases).
 """
 
 from __future__ import annotations
@@ -102,20 +104,49 @@ def load_into(
     return info
 
 
-def build_fts_index(con: duckdb.DuckDBPyConnection) -> tuple[bool, str]:
-    """BM25 index over report_paragraphs.text via the ``fts`` extension, if it can be loaded."""
+def fts_extension_path() -> Path | None:
+    """The fts extension binary shipped by the ``duckdb-extension-fts`` package, if installed."""
     try:
-        try:
-            con.execute("LOAD fts")
-        except duckdb.Error:
-            con.execute("INSTALL fts")
-            con.execute("LOAD fts")
+        import duckdb_extension_fts
+    except ImportError:
+        return None
+    path = (
+        Path(duckdb_extension_fts.__file__).parent
+        / "extensions"
+        / f"v{duckdb.__version__}"
+        / "fts.duckdb_extension"
+    )
+    return path if path.exists() else None
+
+
+def load_fts(con: duckdb.DuckDBPyConnection) -> None:
+    """Load the fts extension: from the PyPI package, else an already installed copy."""
+    path = fts_extension_path()
+    if path is not None:
+        # LOAD takes a literal; the path comes from an installed package, never from a user.
+        con.execute("LOAD '" + str(path).replace("'", "''") + "'")
+        return
+    try:
+        con.execute("LOAD fts")
+    except duckdb.Error:
+        con.execute("INSTALL fts")
+        con.execute("LOAD fts")
+
+
+def build_fts_index(con: duckdb.DuckDBPyConnection) -> tuple[bool, str]:
+    """BM25 index over report_paragraphs.text via the ``fts`` extension, if it can be loaded.
+
+    No stop words: DuckDB's default English list (SMART) drops words that matter here, such
+    as 'serious' ('widespread and serious failures').
+    """
+    try:
+        load_fts(con)
     except duckdb.Error as exc:
         first = str(exc).splitlines()[0]
         return False, f"fts extension unavailable ({first}); phrase search scans text_lc"
     con.execute(
         "PRAGMA create_fts_index('report_paragraphs', 'para_id', 'text', "
-        "stemmer = 'english', overwrite = 1)"
+        "stemmer = 'english', stopwords = 'none', overwrite = 1)"
     )
     return True, "fts index fts_main_report_paragraphs built"
 
@@ -214,3 +245,39 @@ def search(
     out = out.where(out.notna(), None)
     out.attrs["total"] = total
     return out
+
+
+RANKED_SQL = """
+SELECT p.inspection_id, p.page, p.paragraph, p.text, s.score
+FROM (
+    SELECT para_id, fts_main_report_paragraphs.match_bm25(para_id, ?, conjunctive := 1) AS score
+    FROM report_paragraphs
+) AS s
+JOIN report_paragraphs AS p USING (para_id)
+WHERE s.score IS NOT NULL
+ORDER BY s.score DESC, p.inspection_id, p.page, p.paragraph
+LIMIT ?
+"""
+
+
+def search_ranked(
+    terms: str, *, con: duckdb.DuckDBPyConnection | None = None, limit: int = 20
+) -> pd.DataFrame:
+    """Paragraphs containing all of ``terms`` (stemmed keywords), best BM25 match first.
+
+    Uses the ``fts`` index built by ``load_into``; raises ``RuntimeError`` if it is missing.
+    Columns: inspection_id, page, paragraph, text, score.
+    """
+    if not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"limit must be a positive integer, not {limit!r}")
+    own = con is None
+    con = con or connect()
+    try:
+        try:
+            load_fts(con)
+            return con.execute(RANKED_SQL, [str(terms), limit]).df()
+        except duckdb.Error as exc:
+            raise RuntimeError(f"full-text index unavailable: {exc}") from exc
+    finally:
+        if own:
+            con.close()
