@@ -63,4 +63,4 @@ benchmarks: warehouse
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
 clean:
-	rm -rf _site .quarto data/warehouse.duckdb data/public/embeds
+	rm -rf _site .quarto _freeze data/warehouse.duckdb data/public/embeds data/public/notebooks site/downloads site/embeds site/assets/geo

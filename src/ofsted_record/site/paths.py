@@ -1,0 +1,55 @@
+"""Where the site's sources and outputs live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ofsted_record import config
+
+BUNDLE_NAME = "vega-bundle.js"
+ASSETS = "assets"
+DATA_VERSION_FILE = "_data_version.txt"
+
+
+def quarto_project() -> Path:
+    """The Quarto project folder: the project root, holding ``_quarto.yml``."""
+    return config.project_root()
+
+
+def site_dir() -> Path:
+    """Where the site's pages live (``site/``, rendered by the root ``_quarto.yml``)."""
+    return config.project_root() / "site"
+
+
+def output_dir() -> Path:
+    """Rendered site (``output-dir: _site`` in ``_quarto.yml``); pages under ``_site/site/``."""
+    return config.project_root() / "_site"
+
+
+ROOT_REDIRECT = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>The Ofsted record</title>
+<meta http-equiv="refresh" content="0; url=site/index.html">
+<link rel="canonical" href="site/index.html">
+</head><body><p><a href="site/index.html">The Ofsted record</a></p></body></html>
+"""
+
+
+def write_root_redirect(out: Path | None = None) -> Path:
+    """``_site/index.html`` sending readers to the story page (pages live in ``site/``)."""
+    path = (out or output_dir()) / "index.html"
+    path.write_text(ROOT_REDIRECT, encoding="utf-8")
+    return path
+
+
+def assets_dir(site: Path | None = None) -> Path:
+    return (site or site_dir()) / ASSETS
+
+
+def bundle_path(site: Path | None = None) -> Path:
+    return assets_dir(site) / BUNDLE_NAME
+
+
+def bundle_src(depth: int) -> str:
+    """Relative URL of the Vega bundle from a page ``depth`` folders below the site root."""
+    return "../" * depth + f"{ASSETS}/{BUNDLE_NAME}"

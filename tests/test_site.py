@@ -1,0 +1,276 @@
+"""The explainer site: pages run through a real Jupyter kernel, generated council pages,
+configuration, no CDN, data versioning.
+
+Golden values were checked by hand in the inputs: Cumbria (DfE 909) in
+``shared/data/interventions/interventions.csv`` rows 2-4 (improvement notices 3 August 2012 and
+7 January 2014, statutory direction 9 November 2015) and ``data/processed/councils.csv`` row
+142 (valid to 2023-03-31, successors 942;943 = Cumberland, Westmorland and Furness).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ofsted_record import config
+from ofsted_record.site import assets, qmd
+from ofsted_record.site.councils import write_council_pages
+from ofsted_record.site.embed import chart_html
+from ofsted_record.site.paths import site_dir
+from ofsted_record.tables import read_csv
+
+SITE = site_dir()
+PAGES = sorted(p.name for p in SITE.glob("*.qmd"))
+CDN = re.compile(
+    r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.I
+)
+FORBIDDEN_MIME = {"text/html", "application/javascript"}
+
+
+@pytest.fixture(scope="module")
+def con(warehouse_path):
+    from ofsted_record.warehouse import connect
+
+    connection = connect(warehouse_path)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory, con) -> Path:
+    """A copy of the hand-written site with the generated council pages."""
+    root = tmp_path_factory.mktemp("site")
+    for path in SITE.glob("*.qmd"):
+        shutil.copy(path, root / path.name)
+    write_council_pages(con, root)
+    return root
+
+
+# --- every page through a real kernel ------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", PAGES)
+def test_page_runs_in_jupyter_without_html_outputs(name, warehouse_path):
+    page = qmd.parse(SITE / name)
+    nb = qmd.execute(page)
+    errors = [o for c in nb.cells for o in c.outputs if o.output_type == "error"]
+    assert not errors, f"{name}: {[(e.ename, e.evalue) for e in errors]}"
+    for cell in nb.cells:
+        for output in cell.outputs:
+            mimes = set(output.get("data", {}))
+            assert not mimes & FORBIDDEN_MIME, (
+                f"{name}: a cell displays {mimes & FORBIDDEN_MIME}, which makes Quarto load "
+                f"require.js/jQuery from a CDN: {cell.source[:80]!r}"
+            )
+    asis = [
+        "".join(o.get("text", "") for o in c.outputs if o.output_type == "stream")
+        for c in nb.cells
+        if c.metadata["quarto_options"].get("output") == "asis"
+    ]
+    for text in asis:
+        for chart_id in re.findall(r'vegaEmbed\("#([\w-]+)"', text):
+            assert f'<div id="{chart_id}" class="orc-vega" style="width:100%"></div>' in text
+            assert f'id="{chart_id}-summary" class="visually-hidden"' in text
+        assert not CDN.search(text), f"{name}: output references a remote script or stylesheet"
+    for cell in nb.cells:
+        if cell.metadata["chunk_kind"] != "inline":
+            continue
+        results = [o for o in cell.outputs if o.output_type == "execute_result"]
+        assert results, f"{name}: inline `{cell.source}` gives no value"
+        data = results[0]["data"]
+        assert set(data) <= {"text/plain", "text/markdown"}
+        shown = data.get("text/markdown", data["text/plain"])
+        assert shown and not shown.startswith(("'", '"', "np.", "<")), (
+            f"{name}: {cell.source} -> {shown!r}"
+        )
+    if name in {"index.qmd", "map.qmd", "claims.qmd"}:
+        assert any("vegaEmbed(" in text for text in asis), f"{name} shows no chart"
+
+
+def test_home_page_numbers_match_the_warehouse(con):
+    """The story's headline counts equal independent SQL over the warehouse."""
+    from ofsted_record.site import story
+
+    facts = story.facts(con)
+    end = con.execute("SELECT max(published_date) FROM inspections").fetchone()[0]
+    existing = con.execute("SELECT count(*) FROM councils_on(CAST(? AS DATE))", [end]).fetchone()[0]
+    inadequate = con.execute(
+        "SELECT count(*) FROM standing(CAST(? AS DATE), 'ended_by', 'overall_effectiveness') "
+        "WHERE grade = 'inadequate'",
+        [end],
+    ).fetchone()[0]
+    spells = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE censored) FROM inadequate_spells"
+    ).fetchone()
+    assert facts["n_councils"] == existing
+    assert facts["n_inadequate"] == inadequate
+    assert (facts["n_spells"], facts["n_spells_open"]) == spells
+    assert all(type(v) in (int, str) for k, v in facts.items() if k != "data_end")
+
+
+# --- generated council pages ---------------------------------------------------------------
+
+
+def test_a_page_for_every_council_in_the_register(built_site):
+    register = read_csv(config.processed_dir() / "councils.csv")
+    folder = built_site / "councils"
+    for row in register.itertuples(index=False):
+        page = folder / f"{row.slug}.qmd"
+        assert page.exists(), f"no page for {row.name} ({row.la_code})"
+        meta, body = qmd.split_front_matter(page.read_text(encoding="utf-8"), page)
+        assert meta["title"] == row.name
+        assert meta["description"].endswith(".") and len(meta["description"]) > 40
+        assert "```{python}" not in body, "council pages must not need a kernel"
+    assert len(list(folder.glob("*.qmd"))) == len(register) + 1  # + index.qmd
+
+
+def test_council_page_links_resolve(built_site):
+    link = re.compile(r"\]\(<?([^)>#\s]+)>?\)")
+    folder = built_site / "councils"
+    for page in folder.glob("*.qmd"):
+        for target in link.findall(page.read_text(encoding="utf-8")):
+            if target.startswith(("http://", "https://")):
+                continue
+            assert (page.parent / target).resolve().exists(), f"{page.name}: broken link {target}"
+    listing = (folder / "index.qmd").read_text(encoding="utf-8")
+    for href in re.findall(r'href="([\w-]+)\.html"', listing):
+        assert (folder / f"{href}.qmd").exists()
+
+
+def test_cumbria_page_matches_the_sources(built_site):
+    text = (built_site / "councils" / "cumbria.qmd").read_text(encoding="utf-8")
+    assert "ceased to exist after 31 March 2023" in text
+    assert "(cumberland.qmd)" in text.replace("<", "").replace(">", "")
+    assert "(westmorland-and-furness.qmd)" in text.replace("<", "").replace(">", "")
+    interventions = text.split("## Government interventions")[1].split("##")[0]
+    for day, event in (
+        ("3 August 2012", "Improvement notice"),
+        ("7 January 2014", "Improvement notice"),
+        ("9 November 2015", "Statutory direction"),
+    ):
+        assert f"| {day} | {event} |" in interventions
+    assert 'vegaEmbed("#chart-timeline"' in text
+    assert "3 government intervention events" in text
+
+
+def test_listing_filter_is_local(built_site):
+    listing = (built_site / "councils" / "index.qmd").read_text(encoding="utf-8")
+    assert 'id="filter-region"' in listing and "<script>" in listing
+    assert not CDN.search(listing)
+    meta = yaml.safe_load((built_site / "councils" / "_metadata.yml").read_text())
+    header = meta["format"]["html"]["include-in-header"][0]["text"]
+    assert 'src="../assets/vega-bundle.js"' in header and 'type="module"' in header
+
+
+# --- configuration and CDN ----------------------------------------------------------------
+
+
+QUARTO_YML = config.project_root() / "_quarto.yml"
+
+
+def test_quarto_config_and_navbar(built_site):
+    # The client's layout: _quarto.yml at the top level, pages in site/.
+    assert not (SITE / "_quarto.yml").exists()
+    cfg = yaml.safe_load(QUARTO_YML.read_text())
+    assert cfg["project"]["output-dir"] == "_site"
+    assert cfg["project"]["render"] == ["site/*.qmd", "site/councils/*.qmd"]
+    assert cfg["project"]["type"] == "website"
+    assert cfg["execute"]["freeze"] == "auto"
+    assert cfg["website"]["search"]
+    assert (SITE / "assets" / "site.css").exists()
+    hrefs = [item["href"] for item in cfg["website"]["navbar"]["left"]]
+    for href in hrefs:
+        assert href.startswith("site/")
+        page = built_site / href.removeprefix("site/")
+        assert page.exists(), f"navbar links to missing page {href}"
+    for name in PAGES:
+        meta, _ = qmd.split_front_matter((SITE / name).read_text(encoding="utf-8"), SITE / name)
+        assert meta.get("title")
+        if "```{python}" in (SITE / name).read_text(encoding="utf-8"):
+            assert meta.get("jupyter") == "python3" and "data-version" in meta
+        includes = meta.get("format", {}).get("html", {}).get("include-in-header", [])
+        for include in includes:
+            assert 'src="assets/vega-bundle.js"' in include["text"]
+
+
+def test_no_page_references_a_cdn(built_site):
+    files = [
+        *built_site.glob("*.qmd"),
+        *(built_site / "councils").glob("*.qmd"),
+        QUARTO_YML,
+    ]
+    for path in files:
+        assert not CDN.search(path.read_text(encoding="utf-8")), f"{path.name} references a CDN"
+
+
+def test_chart_html_rejects_bad_ids_and_escapes_script_end():
+    spec = {"description": "x", "data": {"values": [{"a": "</script><b>"}]}, "mark": "point"}
+    out = chart_html(spec, "ok-id")
+    assert "</script><b>" not in out and "\\u003c/script\\u003e" in out
+    with pytest.raises(ValueError, match="chart id"):
+        chart_html(spec, "Bad id")
+    with pytest.raises(ValueError, match="accessible summary"):
+        chart_html({"mark": "point"}, "no-summary")
+
+
+# --- data version and determinism --------------------------------------------------------
+
+
+def test_data_version_tracks_processed_files(tmp_path):
+    processed = tmp_path / "processed"
+    shutil.copytree(config.processed_dir() / "geography", processed / "geography")
+    shutil.copy(config.processed_dir() / "councils.csv", processed / "councils.csv")
+    first = assets.data_version(processed)
+    assert first == assets.data_version(processed)
+    with (processed / "councils.csv").open("a") as handle:
+        handle.write("\n")
+    assert assets.data_version(processed) != first
+
+    page = tmp_path / "page.qmd"
+    page.write_text('---\ntitle: "T"\n---\n\ntext\n')
+    assert assets.stamp_data_version(page, first)
+    assert f'data-version: "{first}"' in page.read_text()
+    assert not assets.stamp_data_version(page, first)  # unchanged data: no rewrite
+    bad = tmp_path / "bad.qmd"
+    bad.write_text("no front matter\n")
+    with pytest.raises(ValueError, match="bad.qmd"):
+        assets.stamp_data_version(bad, first)
+    with pytest.raises(ValueError, match="bad.qmd"):
+        qmd.parse(bad)
+
+
+def test_council_pages_and_downloads_are_deterministic(tmp_path, con, warehouse_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    write_council_pages(con, one)
+    write_council_pages(con, two)
+    for page in (one / "councils").iterdir():
+        assert page.read_bytes() == (two / "councils" / page.name).read_bytes()
+    a = assets.write_downloads(con, one, warehouse_path)
+    assets.write_downloads(con, two, warehouse_path)
+    for path in a:
+        if path.suffix in {".csv", ".parquet"}:
+            assert path.read_bytes() == (two / "downloads" / path.name).read_bytes(), path.name
+
+
+def test_key_sentences_quote_the_latest_report(con, built_site):
+    """Kent's latest report (2 February 2026, page 1 of
+    80476_kent/children's services inspection - 02 february 2026.pdf) opens its summary with
+    'Children remain at the core of a strong, and often exceptional, service in Kent.'"""
+    from ofsted_record.site import themes
+
+    if not themes.available(con):
+        pytest.skip("full text not in the warehouse (run `ofsted-record fulltext` + `warehouse`)")
+    text = (built_site / "councils" / "kent.qmd").read_text(encoding="utf-8")
+    said = text.split("## What the latest report said")[1]
+    assert "report published 2 February 2026" in said
+    assert (
+        "> Children remain at the core of a strong, and often exceptional, service in Kent." in said
+    )
+    table = themes.theme_table(con)
+    assert set(table["group"]) == {"Inadequate", "Other grades"}
+    assert (table["share"].between(0, 1)).all()
