@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ofsted_record import config
 from ofsted_record.site import assets, councils, maps
-from ofsted_record.site.paths import output_dir, site_dir
+from ofsted_record.site.paths import site_dir
 
 QUARTO_ENV = "QUARTO"
 
