@@ -1,0 +1,40 @@
+"""`ofsted-record charts`: write every published chart's spec and PNG to data/public/charts/."""
+
+from __future__ import annotations
+
+import typer
+
+
+def _run(embeds: bool, official: bool, base_url: str | None) -> None:
+    from rich.progress import Progress
+
+    from ofsted_record import config
+    from ofsted_record.charts.catalogue import CATALOGUE
+    from ofsted_record.embeds.build import build, open_connection
+
+    con, label = open_connection(use_official=official)
+    with Progress(transient=True) as bar:
+        task = bar.add_task("charts" if not embeds else "embeds", total=len(CATALOGUE))
+        report = build(
+            con,
+            config.public_dir(),
+            embeds=embeds,
+            base_url=base_url,
+            progress=lambda _slug: bar.advance(task),
+        )
+    typer.echo(f"data: {label}; wrote {len(report.written)}: {', '.join(report.written)}")
+    for slug, reason in report.failed.items():
+        typer.echo(f"FAILED {slug}: {reason}", err=True)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def charts(
+        official: bool = typer.Option(
+            False, "--official", help="Read Ofsted's official 2009-2023 table, not the warehouse."
+        ),
+    ) -> None:
+        """Write each published chart as data/public/charts/<slug>.vl.json and .png."""
+        _run(embeds=False, official=official, base_url=None)

@@ -1,0 +1,24 @@
+"""`ofsted-record embeds`: standalone embeddable pages for every published chart."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def embeds(
+        official: bool = typer.Option(
+            False, "--official", help="Read Ofsted's official 2009-2023 table, not the warehouse."
+        ),
+        base_url: str = typer.Option(
+            None,
+            "--base-url",
+            help="Public URL of the embeds folder for the iframe snippets "
+            "(default $OFSTED_EMBED_BASE_URL, else a relative src).",
+        ),
+    ) -> None:
+        """Write data/public/embeds/<slug>/ (page, PNG, SVG, spec, data, snippet) and lib/."""
+        from ofsted_record.commands.charts import _run
+
+        _run(embeds=True, official=official, base_url=base_url)

@@ -1,0 +1,1 @@
+"""Embeddable chart pages: ``ofsted-record embeds``."""
