@@ -9,14 +9,15 @@ manifest (each report's own sha256 is in ``data/processed/inspections.csv``).
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from ofsted_record import config
-from ofsted_record.tables import atomic_write_text
+from ofsted_record.tables import atomic_write_text, sha256_file
+
+sha256 = sha256_file  # name used by tests and callers
 
 OGL = "Open Government Licence v3.0"
 
@@ -177,14 +178,6 @@ def input_files(shared: Path) -> list[str]:
         ):
             files.append(rel)
     return files
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def build_sources(shared: Path | None = None) -> dict:

@@ -7,7 +7,6 @@ rerun with no changed files only hashes files it has not seen at the same size a
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 from collections import Counter
@@ -22,7 +21,7 @@ from ofsted_record import config
 from ofsted_record.extract import ids
 from ofsted_record.extract.parsers import ParsedReport, parse_report
 from ofsted_record.extract.text import BadReportFile, ReportDocument
-from ofsted_record.tables import atomic_write_text, write_csv
+from ofsted_record.tables import atomic_write_text, sha256_file, write_csv
 
 # Bump when parsing changes so cached results are not reused.
 PARSER_VERSION = "2026-11-23.5"
@@ -74,14 +73,6 @@ class RunSummary:
     @property
     def total(self) -> int:
         return len(self.parsed) + len(self.quarantined)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def list_inputs(reports_dir: Path) -> list[str]:

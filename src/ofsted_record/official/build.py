@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from ofsted_record import config
 from ofsted_record.extract.ids import BadReportPath, file_date, urn_and_folder_name
 from ofsted_record.official import explanations, matching, reasons, record, tidy
 from ofsted_record.official.councils import council_names, la_code_for_urn, register_resolver
-from ofsted_record.tables import read_csv, write_csv
+from ofsted_record.tables import read_csv, sha256_file, write_csv
 
 OFFICIAL_JUDGEMENTS = "official_judgements.csv"
 RECONCILIATION = "reconciliation.csv"
@@ -33,14 +32,6 @@ class OfficialSummary:
     record_inspections: int = 0
     record_judgements: int = 0
     notes: list[str] = field(default_factory=list)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def corpus_facts(
@@ -174,7 +165,7 @@ def run_official(
         if ods_path.is_relative_to(config.shared_data_dir())
         else ods_path.name
     )
-    off_i, off_j = record.official_only(official, covered, rel_ods, _sha256(ods_path))
+    off_i, off_j = record.official_only(official, covered, rel_ods, sha256_file(ods_path))
     off_i["council"] = off_i["la_code"].map(council_names()).fillna(off_i["council"])
     ins, jud = record.complete_record(rep_i, rep_j, off_i, off_j)
     write_csv(ins, processed / RECORD_INSPECTIONS)

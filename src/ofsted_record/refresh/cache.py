@@ -10,7 +10,6 @@ and a rename; temp files left by an interrupted run are removed on the next.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import os
 import shutil
@@ -20,7 +19,10 @@ from pathlib import Path, PurePosixPath
 
 from ofsted_record.refresh.client import PDF_MAGIC, TEMP_PREFIX, TEMP_SUFFIX, Issue
 from ofsted_record.refresh.discover import url_key
-from ofsted_record.tables import atomic_write_text
+from ofsted_record.tables import (
+    atomic_write_text,
+    sha256_file,  # noqa: F401  (re-exported)
+)
 
 MANIFEST = "manifest.csv"
 DUPLICATES = ".duplicates.csv"  # hidden: the extractor reads every visible file
@@ -37,14 +39,6 @@ class Entry:
     source_url: str
     bytes: int
     sha256: str
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _csv_text(columns: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
