@@ -27,7 +27,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from ofsted_record import register
-from ofsted_record.charts.official_source import official_latest_2023
+from ofsted_record.official.latest import latest_overall_2023 as official_latest_2023
 from ofsted_record.warehouse import connect, queries
 
 con = connect()

@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 
 from ofsted_record.charts import queries
+from ofsted_record.charts.context import context_chart, grade_summary
 from ofsted_record.charts.national import national_chart
 from ofsted_record.charts.regions import regions_chart
 from ofsted_record.charts.survival import survival_chart
@@ -80,10 +81,23 @@ def _survival_summary(frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for years in (1, 2, 3, 4, 5):
         past = frame[frame["days"] <= years * 365.25]
-        rows.append(
-            {"Years": years, "Still inadequate": f"{round(past['survival'].iloc[-1] * 100)}%"}
-        )
+        share = past["still_inadequate"].iloc[-1]
+        rows.append({"Years": years, "Still inadequate": f"{round(share * 100)}%"})
     return pd.DataFrame(rows)
+
+
+def _context_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    table = grade_summary(frame)
+    return pd.DataFrame(
+        {
+            "Grade": table["grade_label"],
+            "Councils": table["n"],
+            "Median": table["median"].round(1),
+            "Middle half": [
+                f"{q1:.1f} to {q3:.1f}" for q1, q3 in zip(table["q1"], table["q3"], strict=True)
+            ],
+        }
+    )
 
 
 def _map_summary(frame: pd.DataFrame) -> pd.DataFrame:
@@ -93,8 +107,15 @@ def _map_summary(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 NOTE_STATUS = (
-    "Latest overall effectiveness grade from SIF (from November 2013) and ILACS inspections, "
-    "by publication date."
+    "Overall effectiveness grade of each council's latest SIF (from November 2013) or ILACS "
+    "inspection that had ended by the date (the warehouse's 'ended_by' counting rule); a 2026 "
+    "framework inspection gives no overall grade."
+)
+NOTE_CONTEXT = (
+    "Agency worker rate: agency FTE / (agency + in-post FTE) children and family social "
+    "workers at 30 September (DfE workforce census), against each council's overall grade on "
+    "31 March of the same year (the warehouse's 'ended_by' counting rule). Councils with a "
+    "suppressed or missing rate are left out."
 )
 
 CATALOGUE: tuple[PublishedChart, ...] = (
@@ -127,7 +148,8 @@ CATALOGUE: tuple[PublishedChart, ...] = (
         "How long councils stay inadequate",
         queries.inadequate_survival,
         survival_chart,
-        "Kaplan-Meier estimate; spells still open at the end of the data are censored.",
+        "Kaplan-Meier estimate; spells still open at the end of the data, or ended by the "
+        "council's abolition, are censored.",
         _survival_summary,
     ),
     PublishedChart(
@@ -145,6 +167,14 @@ CATALOGUE: tuple[PublishedChart, ...] = (
         _map("hex"),
         NOTE_STATUS + " Hex layout: House of Commons Library (2023 councils only).",
         _map_summary,
+    ),
+    PublishedChart(
+        "agency-workers-by-grade",
+        "Agency social workers, by Ofsted grade",
+        partial(queries.context_by_grade, measure="sw_agency_rate"),
+        partial(context_chart, headline="Agency social workers, by Ofsted grade"),
+        NOTE_CONTEXT,
+        _context_summary,
     ),
 )
 

@@ -12,9 +12,6 @@ import pandas as pd
 import ofsted_record.charts.theme  # noqa: F401  (registers and enables the house theme)
 
 OFSTED_SOURCE = "Source: Ofsted inspections of local authority children's services; analysis"
-SOURCE_OFFICIAL = (
-    "Source: Ofsted, Children's social care data in England 2023 (official statistics)"
-)
 SOURCE_RECORD = "Source: Ofsted inspection reports and official statistics; Ofsted record analysis"
 
 

@@ -1,96 +1,55 @@
-"""Data functions: a DuckDB connection in, exactly the DataFrame a chart function takes out.
+"""Data functions: a warehouse connection in, exactly the DataFrame a chart function takes out.
 
-They read the warehouse tables of ``data/README.md``: ``inspections`` (``inspection_id,
-la_code, framework, published_date, source_url``), ``judgements`` (``inspection_id, area,
-grade``), ``councils`` (``la_code, name, short_name, region_name, valid_from, valid_to``; empty
-``valid_from``/``valid_to`` = existed throughout) and ``interventions``
-(``la_code, event, date``). To repoint them (a view, a renamed column), change the SQL constants
-below: nothing else in the charts package knows a table name.
+Nothing here decides who counts or which inspection counts: every answer comes from the
+warehouse's macros and views (``warehouse/sql/02_views.sql``, ``03_outcomes.sql``), through
+:mod:`ofsted_record.warehouse.queries`, and is only reshaped here (grade codes, labels, shares,
+sort order). So the charts, the site, the claims and the notebooks count the same way.
 
-"Status" throughout means a council's latest overall-effectiveness grade published on or before
-a date, from the frameworks that grade overall effectiveness on the four-point scale (SIF from
-November 2013, its re-inspections, ILACS standard and short); an inspection under the 2026
-framework, which gives no overall grade, replaces the grade with ``no_overall_grade``. Councils
-with no such inspection yet are ``not_judged``. Councils count while they exist (``start_date``
-to ``end_date``) and only if they were ever inspected (leaving out, e.g., the Isles of Scilly).
+"Status" throughout is the warehouse's ``standing``: a council's grade from its latest
+whole-service inspection (SIF or ILACS) that counts on the date under a counting rule (default
+:data:`ofsted_record.warehouse.queries.DEFAULT_RULE`, ``ended_by``: inspections that had ended
+by the date). Its ``status`` is mapped to the chart vocabulary: ``graded`` → the grade;
+``no overall grade (2026 framework)`` → ``no_overall_grade``; anything else (not yet inspected
+under SIF/ILACS, not judged in the latest inspection) → ``not_judged``. Councils count on the
+days they existed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pandas as pd
 
-from ofsted_record.charts.palette import GRADE_ORDER, grade_rank, label
+from ofsted_record.charts.palette import GRADE_LABELS, grade_rank, label
+from ofsted_record.warehouse import queries as wq
 
-GRADED_FRAMEWORKS = ("sif", "sif_reinspection", "ilacs_standard", "ilacs_short", "ilacs_2026")
-FIRST_MONTH = dt.date(2013, 11, 1)  # SIF began in November 2013
-
-# Every overall-effectiveness event: (la_code, date, grade, inspection_id, report_url).
-OE_EVENTS_SQL = """
-SELECT i.la_code,
-       CAST(i.published_date AS DATE) AS date,
-       CASE WHEN i.framework = 'ilacs_2026' THEN 'no_overall_grade' ELSE j.grade END AS grade,
-       i.inspection_id,
-       i.framework,
-       i.source_url AS report_url
-FROM inspections i
-LEFT JOIN judgements j
-  ON j.inspection_id = i.inspection_id AND j.area = 'overall_effectiveness'
-WHERE i.framework IN ('sif', 'sif_reinspection', 'ilacs_standard', 'ilacs_short', 'ilacs_2026')
-  AND (j.grade IN ('outstanding', 'good', 'requires_improvement', 'inadequate')
-       OR i.framework = 'ilacs_2026')
-"""
-
-COUNCILS_SQL = """
-SELECT c.la_code,
-       coalesce(c.short_name, c.name) AS name,
-       c.region_name AS region,
-       coalesce(CAST(c.valid_from AS DATE), DATE '1900-01-01') AS start_date,
-       CAST(c.valid_to AS DATE) AS end_date
-FROM councils c
-WHERE c.la_code IN (SELECT la_code FROM inspections)
-"""
-
-# As-of join: for each (date, council alive on it) the latest event on or before the date.
-STATUS_SQL = f"""
-WITH dates AS (SELECT CAST(unnest(?) AS DATE) AS date),
-councils_ AS ({COUNCILS_SQL}),
-events AS ({OE_EVENTS_SQL}),
-alive AS (
-  SELECT d.date, c.la_code, c.name, c.region
-  FROM dates d JOIN councils_ c
-    ON c.start_date <= d.date AND (c.end_date IS NULL OR c.end_date >= d.date)
-)
-SELECT a.date, a.la_code, a.name AS council, a.region,
-       coalesce(e.grade, 'not_judged') AS grade,
-       e.date AS grade_date,
-       e.report_url
-FROM alive a ASOF LEFT JOIN events e ON a.la_code = e.la_code AND a.date >= e.date
-ORDER BY a.date, a.la_code
-"""
+DEFAULT_RULE = wq.DEFAULT_RULE
+AREA = "overall_effectiveness"
+FIRST_MONTH = dt.date(2013, 11, 30)  # first month end of the single inspection framework
+NO_OVERALL_GRADE_STATUS = "no overall grade (2026 framework)"
+COUNCIL_AREAS = ("overall_effectiveness", "safeguarding")  # the council timeline's judgements
+CONTEXT_MEASURE = "sw_agency_rate"
 
 DATA_END_SQL = "SELECT max(CAST(published_date AS DATE)) FROM inspections"
-
-COUNCIL_JUDGEMENTS_SQL = """
-SELECT CAST(i.published_date AS DATE) AS date, i.framework, j.area, j.grade,
-       i.source_url AS report_url
-FROM inspections i JOIN judgements j ON j.inspection_id = i.inspection_id
-WHERE i.la_code = ?
-  AND j.area IN ('overall_effectiveness', 'safeguarding')
-ORDER BY date, j.area
+SHORT_NAMES_SQL = "SELECT la_code, coalesce(short_name, name) AS council FROM councils"
+CONTEXT_VALUES_SQL = """
+SELECT la_code, year, period, value
+FROM context_measures
+WHERE measure = ? AND year = ? AND value IS NOT NULL
+ORDER BY la_code
+"""
+CONTEXT_YEARS_SQL = """
+SELECT DISTINCT year FROM context_measures
+WHERE measure = ? AND value IS NOT NULL ORDER BY year
+"""
+CONTEXT_DICTIONARY_SQL = """
+SELECT measure, unit, definition, publisher, time_basis
+FROM context_measure_dictionary WHERE measure = ?
 """
 
-COUNCIL_INTERVENTIONS_SQL = """
-SELECT CAST(date AS DATE) AS date, event FROM interventions WHERE la_code = ? ORDER BY date, event
-"""
 
-
-def _frame(con, sql: str, params: list | None = None) -> pd.DataFrame:
-    return con.execute(sql, params or []).df()
-
-
-def data_end(con) -> dt.date:
+def data_end(con: duckdb.DuckDBPyConnection) -> dt.date:
     """The last publication date in the data: the 'as at' date of the latest position."""
     value = con.execute(DATA_END_SQL).fetchone()[0]
     if value is None:
@@ -98,147 +57,247 @@ def data_end(con) -> dt.date:
     return pd.Timestamp(value).date()
 
 
-def _month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
-    months = pd.date_range(start, end, freq="ME")
-    return [d.date() for d in months]
+def chart_grade(grade: object, status: str) -> str:
+    """Warehouse ``(grade, status)`` → chart grade code (see the module docstring)."""
+    if status == "graded" and isinstance(grade, str):
+        label(grade)  # an unknown grade raises, so a new vocabulary value is noticed
+        return grade
+    if status == NO_OVERALL_GRADE_STATUS:
+        return "no_overall_grade"
+    return "not_judged"
 
 
-def status_on(con, dates: list[dt.date]) -> pd.DataFrame:
-    """Each council's status on each date: ``date, la_code, council, region, grade,
-    grade_date, report_url`` (one row per council existing on the date)."""
-    frame = _frame(con, STATUS_SQL, [sorted(set(dates))])
-    frame["date"] = pd.to_datetime(frame["date"]).dt.date
-    frame["grade_date"] = pd.to_datetime(frame["grade_date"]).dt.date
-    return frame
+def _chart_grades(frame: pd.DataFrame) -> list[str]:
+    return [chart_grade(g, s) for g, s in zip(frame["grade"], frame["status"], strict=True)]
 
 
-def _shares(status: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    counts = status.groupby([*by, "grade"], sort=True).size().rename("councils").reset_index()
-    totals = counts.groupby(by)["councils"].transform("sum")
-    counts["total"] = totals
-    counts["share"] = (counts["councils"] / totals).round(4)
-    counts["grade_label"] = counts["grade"].map(label)
-    counts["grade_rank"] = counts["grade"].map(grade_rank)
-    return counts.sort_values([*by, "grade_rank"], kind="mergesort").reset_index(drop=True)
+def _dates(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values).dt.date
 
 
-def national_monthly(con) -> pd.DataFrame:
-    """Councils by status at each month end since November 2013.
+def status_on(
+    con: duckdb.DuckDBPyConnection, dates: list[dt.date], rule: str = DEFAULT_RULE
+) -> pd.DataFrame:
+    """Each council's status on each date, from the warehouse's ``standing`` macro.
+
+    Columns: ``date, la_code, council`` (short name), ``region``, ``grade`` (chart code),
+    ``grade_date``
+    (publication date of the inspection shown, empty if none), ``report_url``, ``status``
+    (the warehouse's). One row per council existing on the date.
+    """
+    frames = []
+    for day in sorted(set(dates)):
+        table = wq.standing(con, day, rule, AREA)
+        table["date"] = day
+        frames.append(table)
+    table = pd.concat(frames, ignore_index=True)
+    short = dict(con.execute(SHORT_NAMES_SQL).fetchall())
+    out = pd.DataFrame(
+        {
+            "date": table["date"],
+            "la_code": table["la_code"],
+            "council": table["la_code"].map(short).fillna(table["council"]),
+            "region": table["region"],
+            "grade": _chart_grades(table),
+            "grade_date": _dates(table["published_date"]),
+            "report_url": table["source_url"],
+            "status": table["status"],
+        }
+    )
+    return out.sort_values(["date", "la_code"], kind="mergesort").reset_index(drop=True)
+
+
+def _shares(counts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """``councils`` per ``by`` × grade → plus ``total``, ``share``, label and rank."""
+    out = counts.groupby([*by, "grade"], sort=True)["councils"].sum().reset_index()
+    out["total"] = out.groupby(by)["councils"].transform("sum")
+    out["share"] = (out["councils"] / out["total"]).round(4)
+    out["grade_label"] = out["grade"].map(label)
+    out["grade_rank"] = out["grade"].map(grade_rank)
+    return out.sort_values([*by, "grade_rank"], kind="mergesort").reset_index(drop=True)
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return (pd.Timestamp(day) + pd.offsets.MonthEnd(0)).date()
+
+
+def national_monthly(con: duckdb.DuckDBPyConnection, rule: str = DEFAULT_RULE) -> pd.DataFrame:
+    """Councils by status at each month end from the first with a SIF/ILACS grade (December
+    2013 under ``ended_by``) to the month of the data's end, from the warehouse's
+    ``national_monthly`` macro.
 
     Columns: ``date`` (month end), ``grade``, ``grade_label``, ``grade_rank``, ``councils``,
-    ``total`` (councils counted that month), ``share`` (councils / total, 4 d.p.).
+    ``total`` (councils existing that month), ``share`` (councils / total, 4 d.p.).
     """
-    end = data_end(con)
-    months = _month_ends(FIRST_MONTH, end)
-    status = status_on(con, months)
-    return _shares(status, ["date"])
+    monthly = wq.national_monthly(con, rule, AREA)
+    monthly["date"] = _dates(monthly["month_end"])
+    last = _month_end(data_end(con))
+    monthly = monthly[(monthly["date"] >= FIRST_MONTH) & (monthly["date"] <= last)]
+    # The macro's `grade` is the grade, or the status text when there is none.
+    graded = monthly["grade"].isin(list(GRADE_LABELS))
+    status = monthly["grade"].where(~graded, "graded")
+    monthly = monthly.assign(
+        grade=[chart_grade(g, s) for g, s in zip(monthly["grade"], status, strict=True)]
+    )
+    first = monthly.loc[monthly["grade"] != "not_judged", "date"].min()
+    monthly = monthly[monthly["date"] >= first]
+    out = _shares(monthly[["date", "grade", "councils"]], ["date"])
+    existing = monthly.groupby("date")["councils_existing"].first()
+    if not (out.groupby("date")["total"].first() == existing).all():
+        raise ValueError("national_monthly: councils by grade do not add up to councils existing")
+    return out
 
 
-def regional_latest(con) -> pd.DataFrame:
-    """Councils by status in each region on the data's end date.
+def regional_latest(
+    con: duckdb.DuckDBPyConnection, rule: str = DEFAULT_RULE, as_at: dt.date | None = None
+) -> pd.DataFrame:
+    """Councils by status in each region on ``as_at`` (default the data's end date).
 
     Columns: ``date``, ``region``, ``grade``, ``grade_label``, ``grade_rank``, ``councils``,
     ``total`` (councils in the region), ``share``.
     """
-    end = data_end(con)
-    status = status_on(con, [end])
-    return _shares(status, ["date", "region"])
+    status = status_on(con, [as_at or data_end(con)], rule)
+    return _shares(status.assign(councils=1), ["date", "region"])
 
 
-def map_status(con) -> pd.DataFrame:
-    """Each council's status on 31 March of every year from 2014 and on the data's end date.
+def map_status(con: duckdb.DuckDBPyConnection, rule: str = DEFAULT_RULE) -> pd.DataFrame:
+    """Each council's status on 31 March of every year from 2014, and on the data's end date
+    when that falls before 31 March of its year.
 
     Columns: ``year`` (int), ``date``, ``la_code``, ``council``, ``grade``, ``grade_label``,
-    ``grade_date`` (publication of the judgement shown), ``report_url``.
+    ``grade_date`` (publication of the inspection shown), ``report_url``.
     """
     end = data_end(con)
     dates = [dt.date(y, 3, 31) for y in range(2014, end.year + 1) if dt.date(y, 3, 31) <= end]
-    if dates[-1] != end and end.year not in {d.year for d in dates}:
+    if end.year not in {d.year for d in dates}:
         dates.append(end)
-    status = status_on(con, dates)
+    status = status_on(con, dates, rule)
     status["year"] = [d.year for d in status["date"]]
     status["grade_label"] = status["grade"].map(label)
     cols = ["year", "date", "la_code", "council", "grade", "grade_label", "grade_date"]
     return status[[*cols, "report_url"]].sort_values(["year", "la_code"]).reset_index(drop=True)
 
 
-def transitions(con) -> pd.DataFrame:
-    """What the next graded inspection found, by the grade before it (SIF and ILACS only).
+def transitions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """What the next graded inspection found, by the grade before it (the warehouse's
+    ``transitions`` view: consecutive whole-service inspections with an overall grade).
 
     Columns: ``from_grade``, ``from_label``, ``to_grade``, ``to_label``, ``inspections``
     (pairs of consecutive judgements), ``total`` (pairs from that grade), ``share``.
     """
-    events = _frame(con, OE_EVENTS_SQL)
-    events = events[events["grade"].isin(GRADE_ORDER)]
-    events = events.sort_values(["la_code", "date", "inspection_id"], kind="mergesort")
-    events["next_grade"] = events.groupby("la_code")["grade"].shift(-1)
-    pairs = events.dropna(subset=["next_grade"])
-    out = pairs.groupby(["grade", "next_grade"]).size().rename("inspections").reset_index()
-    out = out.rename(columns={"grade": "from_grade", "next_grade": "to_grade"})
+    pairs = wq.transitions(con)
+    out = pairs.groupby(["previous_grade", "grade"]).size().rename("inspections").reset_index()
+    out = out.rename(columns={"previous_grade": "from_grade", "grade": "to_grade"})
     out["total"] = out.groupby("from_grade")["inspections"].transform("sum")
     out["share"] = (out["inspections"] / out["total"]).round(4)
     out["from_label"] = out["from_grade"].map(label)
     out["to_label"] = out["to_grade"].map(label)
-    out["_f"] = out["from_grade"].map(grade_rank)
-    out["_t"] = out["to_grade"].map(grade_rank)
-    out = out.sort_values(["_f", "_t"]).drop(columns=["_f", "_t"]).reset_index(drop=True)
+    order = out["from_grade"].map(grade_rank) * 100 + out["to_grade"].map(grade_rank)
+    out = out.iloc[order.argsort(kind="mergesort")].reset_index(drop=True)
     return out[
         ["from_grade", "from_label", "to_grade", "to_label", "inspections", "total", "share"]
     ]
 
 
-def inadequate_spells(con) -> pd.DataFrame:
-    """Spells of an 'inadequate' overall grade, for the survival curve.
+def inadequate_spells(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Spells of inadequate: the warehouse's ``inadequate_spells`` view as it stands
+    (``la_code, council, start_date, end_date, censored, outcome, observed_until, days``, ...)."""
+    return wq.inadequate_spells(con)
 
-    A spell starts at the first inadequate judgement after a better one (or none) and ends at
-    the first later judgement that is not inadequate (``event`` = 1). Spells still open are
-    censored (``event`` = 0) at the council's end date or the data's end date.
-    Columns: ``la_code``, ``start``, ``end``, ``event``, ``days``.
+
+def inadequate_survival(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Kaplan-Meier curve of staying inadequate, from the warehouse's spells and estimator.
+
+    Columns as :func:`ofsted_record.warehouse.queries.kaplan_meier` returns (``days, at_risk,
+    left, censored, still_inadequate, lower, upper``), plus ``se`` (Greenwood) and a last row at
+    the longest follow-up when it is censored, so the curve runs to the end of the data.
     """
-    events = _frame(con, OE_EVENTS_SQL)
-    councils = _frame(con, COUNCILS_SQL).set_index("la_code")
-    end = data_end(con)
-    events = events.sort_values(["la_code", "date", "inspection_id"], kind="mergesort")
-    spells = []
-    for code, history in events.groupby("la_code", sort=True):
-        start = None
-        for row in history.itertuples(index=False):
-            if row.grade == "inadequate" and start is None:
-                start = row.date
-            elif row.grade != "inadequate" and start is not None:
-                spells.append((code, start, row.date, 1))
-                start = None
-        if start is not None:
-            closed = councils["end_date"].get(code) if code in councils.index else None
-            stop = pd.Timestamp(closed).date() if pd.notna(closed) else end
-            spells.append((code, start, min(stop, end), 0))
-    out = pd.DataFrame(spells, columns=["la_code", "start", "end", "event"])
-    out["days"] = [
-        (pd.Timestamp(e) - pd.Timestamp(s)).days
-        for s, e in zip(out["start"], out["end"], strict=True)
-    ]
-    return out
-
-
-def inadequate_survival(con) -> pd.DataFrame:
-    """Kaplan-Meier estimate of staying inadequate, from :func:`inadequate_spells`.
-
-    Columns as :func:`ofsted_record.charts.survival.kaplan_meier` returns.
-    """
-    from ofsted_record.charts.survival import kaplan_meier
+    from ofsted_record.charts.survival import ROUND, with_follow_up, with_standard_error
 
     spells = inadequate_spells(con)
-    return kaplan_meier(spells["days"], spells["event"])
+    curve = with_standard_error(with_follow_up(wq.kaplan_meier(spells), spells))
+    return curve.round(ROUND)
 
 
-def council_history(con, la_code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One council's judgements and interventions.
+def council_history(
+    con: duckdb.DuckDBPyConnection, la_code: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One council's judgements (``council_timeline``) and interventions
+    (``intervention_outcomes``).
 
-    Judgements columns: ``date``, ``framework``, ``area``, ``grade``, ``grade_label``,
-    ``report_url`` (overall effectiveness, and the pre-2013 safeguarding judgement).
-    Interventions columns: ``date``, ``event``.
+    Judgements columns: ``date`` (publication), ``framework``, ``area``, ``grade``,
+    ``grade_label``, ``report_url`` (overall effectiveness, and the pre-2013 safeguarding
+    judgement; cells without a grade left out). Interventions columns: ``date``, ``event``.
     """
-    judgements = _frame(con, COUNCIL_JUDGEMENTS_SQL, [la_code])
-    judgements["grade_label"] = judgements["grade"].map(label)
-    interventions = _frame(con, COUNCIL_INTERVENTIONS_SQL, [la_code])
-    return judgements, interventions
+    timeline = wq.council_timeline(con, la_code)
+    timeline = timeline[
+        timeline["area"].isin(COUNCIL_AREAS) & timeline["grade"].isin(list(GRADE_LABELS))
+    ]
+    judgements = pd.DataFrame(
+        {
+            "date": _dates(timeline["published_date"]),
+            "framework": timeline["framework"],
+            "area": timeline["area"],
+            "grade": timeline["grade"],
+            "grade_label": timeline["grade"].map(label),
+            "report_url": timeline["source_url"].fillna(""),
+        }
+    )
+    judgements = judgements.sort_values(["date", "area"], kind="mergesort")
+    events = wq.intervention_outcomes(con)
+    events = events[events["la_code"] == la_code]
+    interventions = pd.DataFrame({"date": _dates(events["date"]), "event": events["event"]})
+    interventions = interventions.sort_values(["date", "event"], kind="mergesort")
+    return judgements.reset_index(drop=True), interventions.reset_index(drop=True)
+
+
+def context_years(con: duckdb.DuckDBPyConnection, measure: str) -> list[int]:
+    """Years in which ``measure`` has at least one value."""
+    return [int(r[0]) for r in con.execute(CONTEXT_YEARS_SQL, [measure]).fetchall()]
+
+
+def context_by_grade(
+    con: duckdb.DuckDBPyConnection,
+    measure: str = CONTEXT_MEASURE,
+    year: int | None = None,
+    rule: str = DEFAULT_RULE,
+) -> pd.DataFrame:
+    """A context measure for each council against its status on 31 March of the measure's year.
+
+    ``year`` defaults to the latest year with values whose 31 March is within the data.
+    Councils without a value (suppressed, not available) are left out.
+    Columns: ``la_code``, ``council``, ``region``, ``year``, ``period`` (the measure's own
+    date), ``as_at`` (31 March of ``year``), ``measure``, ``value``, ``unit``, ``definition``,
+    ``publisher``, ``time_basis``, ``grade``, ``grade_label``, ``grade_date``, ``report_url``.
+    """
+    meta = con.execute(CONTEXT_DICTIONARY_SQL, [measure]).df()
+    if meta.empty:
+        raise ValueError(f"unknown context measure {measure!r} (see context_measure_dictionary)")
+    end = data_end(con)
+    years = [y for y in context_years(con, measure) if dt.date(y, 3, 31) <= end]
+    if year is None:
+        if not years:
+            raise ValueError(f"context measure {measure!r} has no values within the data")
+        year = years[-1]
+    elif year not in years:
+        raise ValueError(f"context measure {measure!r} has no values for {year}; has {years}")
+    as_at = dt.date(year, 3, 31)
+    values = con.execute(CONTEXT_VALUES_SQL, [measure, year]).df()
+    status = status_on(con, [as_at], rule)
+    out = values.merge(status, on="la_code", how="inner", validate="one_to_one")
+    info = meta.iloc[0]
+    out = out.assign(
+        year=int(year),
+        as_at=as_at,
+        measure=measure,
+        unit=info["unit"],
+        definition=info["definition"],
+        publisher=info["publisher"],
+        time_basis=info["time_basis"],
+        grade_label=out["grade"].map(label),
+        period=out["period"].astype(str),
+    )
+    cols = ["la_code", "council", "region", "year", "period", "as_at", "measure", "value"]
+    cols += ["unit", "definition", "publisher", "time_basis", "grade", "grade_label"]
+    cols += ["grade_date", "report_url"]
+    return out[cols].sort_values("la_code", kind="mergesort").reset_index(drop=True)

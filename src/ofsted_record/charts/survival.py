@@ -1,4 +1,10 @@
-"""How long councils stay inadequate: Kaplan-Meier estimate with a 95% confidence band."""
+"""How long councils stay inadequate: the Kaplan-Meier curve with its 95% confidence band.
+
+The estimator is the warehouse's (:func:`ofsted_record.warehouse.queries.kaplan_meier`: one row
+per event time with ``days, at_risk, left, censored, still_inadequate, lower, upper``; Greenwood
+variance, log-log limits). This module only adds what the chart needs from those columns: the
+Greenwood standard error, a last row at the longest follow-up, and the median.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +15,57 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ofsted_record.charts.common import SOURCE_RECORD, require, title
+from ofsted_record.charts.common import SOURCE_RECORD, ChartDataError, require, title
 from ofsted_record.charts.palette import GRADE_COLOURS
+from ofsted_record.warehouse import queries as wq
 
-COLUMNS = ("days", "survival", "lower", "upper", "at_risk", "events", "censored")
-Z95 = 1.959964
+COLUMNS = ("days", "at_risk", "left", "censored", "still_inadequate", "lower", "upper")
+# Names some callers (site, notebook 04) still rename the warehouse columns to.
+ALIASES = {"survival": "still_inadequate", "events": "left"}
+ROUND = {"still_inadequate": 4, "lower": 4, "upper": 4, "se": 4}
+
+
+def _warehouse_names(curve: pd.DataFrame) -> pd.DataFrame:
+    renames = {old: new for old, new in ALIASES.items() if old in curve and new not in curve}
+    return curve.rename(columns=renames)
+
+
+def with_standard_error(curve: pd.DataFrame) -> pd.DataFrame:
+    """Add ``se``: Greenwood's standard error of S(t), S(t)·sqrt(Σ d/(n(n−d))) over event
+    times up to t, from the curve's own ``at_risk`` and ``left`` columns (0 once S reaches 0)."""
+    curve = _warehouse_names(curve)
+    n = curve["at_risk"].astype(float)
+    d = curve["left"].astype(float)
+    greenwood = (d / (n * (n - d))).where(n > d, 0.0).cumsum()
+    return curve.assign(se=curve["still_inadequate"] * np.sqrt(greenwood))
+
+
+def with_follow_up(curve: pd.DataFrame, spells: pd.DataFrame) -> pd.DataFrame:
+    """Add a last row at the longest follow-up when it comes after the last event, so a plot
+    runs to the end of the data (the estimate is flat after the last event)."""
+    curve = _warehouse_names(curve)
+    longest = int(spells["days"].max())
+    last = curve.iloc[-1]
+    if longest <= int(last["days"]):
+        return curve
+    at_end = spells["days"] == longest
+    tail = {
+        "days": longest,
+        "at_risk": int(at_end.sum()),
+        "left": 0,
+        "censored": int((at_end & spells["censored"].astype(bool)).sum()),
+        "still_inadequate": last["still_inadequate"],
+        "lower": last["lower"],
+        "upper": last["upper"],
+    }
+    return pd.concat([curve, pd.DataFrame([tail])], ignore_index=True)
 
 
 def kaplan_meier(durations: Sequence[float], events: Sequence[int]) -> pd.DataFrame:
-    """Kaplan-Meier survival with Greenwood variance and log-log 95% limits.
+    """The warehouse estimator on plain durations and event flags (1 = ended, 0 = censored).
 
-    Returns one row per distinct time (plus time 0): ``days``, ``survival``, ``lower``,
-    ``upper``, ``at_risk`` (just before the time), ``events``, ``censored``, ``se``
-    (Greenwood standard error of the survival).
+    Returns the warehouse columns (``days, at_risk, left, censored, still_inadequate, lower,
+    upper``) with ``se`` and the follow-up row added (see :func:`with_follow_up`).
     """
     t = np.asarray(durations, dtype=float)
     e = np.asarray(events, dtype=int)
@@ -29,53 +73,36 @@ def kaplan_meier(durations: Sequence[float], events: Sequence[int]) -> pd.DataFr
         raise ValueError("kaplan_meier needs equal-length, non-empty durations and events")
     if np.any(t < 0) or not set(np.unique(e)) <= {0, 1}:
         raise ValueError("durations must be >= 0 and events 0 or 1")
-    rows = [
-        {"days": 0.0, "survival": 1.0, "lower": 1.0, "upper": 1.0, "at_risk": int(t.size)}
-        | {"events": 0, "censored": 0, "se": 0.0}
-    ]
-    s, greenwood = 1.0, 0.0
-    for time in np.unique(t):
-        at_risk = int((t >= time).sum())
-        d = int(((t == time) & (e == 1)).sum())
-        c = int(((t == time) & (e == 0)).sum())
-        if d:
-            s *= 1 - d / at_risk
-            greenwood += d / (at_risk * (at_risk - d)) if at_risk > d else math.inf
-        se = s * math.sqrt(greenwood) if s > 0 else 0.0
-        if 0 < s < 1 and math.isfinite(greenwood):
-            # log(-log S) limits stay inside (0, 1) (Kalbfleisch & Prentice).
-            v = math.sqrt(greenwood) / abs(math.log(s))
-            lo, hi = s ** math.exp(Z95 * v), s ** math.exp(-Z95 * v)
-        else:
-            lo = hi = s
-        rows.append(
-            {"days": float(time), "survival": s, "lower": lo, "upper": hi, "at_risk": at_risk}
-            | {"events": d, "censored": c, "se": se}
-        )
-    out = pd.DataFrame(rows)
-    out = out[(out["events"] > 0) | (out["days"] == 0) | (out.index == len(out) - 1)]
-    return out.reset_index(drop=True).round({"survival": 4, "lower": 4, "upper": 4, "se": 4})
+    spells = pd.DataFrame({"days": t, "censored": e == 0})
+    return with_standard_error(with_follow_up(wq.kaplan_meier(spells), spells))
 
 
 def median_time(curve: pd.DataFrame) -> float | None:
     """First time at which the survival estimate is at or below one half (None if never)."""
-    below = curve[curve["survival"] <= 0.5]
+    curve = _warehouse_names(curve)
+    below = curve[curve["still_inadequate"] <= 0.5]
     return None if below.empty else float(below["days"].iloc[0])
 
 
 def survival_chart(curve: pd.DataFrame, width: int | str = "container") -> alt.LayerChart:
     """Step line of the share of inadequate spells not yet ended, with its 95% band.
 
-    Input columns: ``days`` (since the inadequate judgement), ``survival`` (share still
-    inadequate, 0-1), ``lower``, ``upper`` (95% limits), ``at_risk``, ``events``, ``censored``.
+    Input: a Kaplan-Meier frame as the warehouse returns it: ``days`` (since the inadequate
+    judgement), ``at_risk`` (spells open just before), ``left`` (spells ended that day),
+    ``censored``, ``still_inadequate`` (S(t), 0-1), ``lower``, ``upper`` (95% limits). The
+    first row is time 0 with every spell at risk. ``survival``/``events`` are accepted for
+    ``still_inadequate``/``left``.
     """
+    curve = _warehouse_names(curve)
     require(curve, COLUMNS, "survival_chart")
-    data = curve[list(COLUMNS)].copy()
+    if curve["days"].iloc[0] != 0:
+        raise ChartDataError("survival_chart: the first row must be time 0 (all spells at risk)")
+    data = curve[list(COLUMNS)].round({k: v for k, v in ROUND.items() if k in COLUMNS})
     data["years"] = (data["days"] / 365.25).round(3)
     spells = int(data["at_risk"].iloc[0])
-    ended = int(data["events"].sum())
+    ended = int(data["left"].sum())
     median = median_time(curve)
-    at_two = data[data["days"] <= 730.5]["survival"].iloc[-1]
+    at_two = curve[curve["days"] <= 730.5]["still_inadequate"].iloc[-1]
     if median is None:
         finding = "More than half of the spells had not ended by the end of the data"
     else:
@@ -93,7 +120,7 @@ def survival_chart(curve: pd.DataFrame, width: int | str = "container") -> alt.L
     )
     tooltip = [
         alt.Tooltip("years:Q", title="Years", format=".1f"),
-        alt.Tooltip("survival:Q", title="Still inadequate", format=".0%"),
+        alt.Tooltip("still_inadequate:Q", title="Still inadequate", format=".0%"),
         alt.Tooltip("lower:Q", title="95% CI low", format=".0%"),
         alt.Tooltip("upper:Q", title="95% CI high", format=".0%"),
         alt.Tooltip("at_risk:Q", title="Spells still open"),
@@ -107,14 +134,16 @@ def survival_chart(curve: pd.DataFrame, width: int | str = "container") -> alt.L
     ).encode(
         x=x,
         y=alt.Y(
-            "survival:Q",
+            "still_inadequate:Q",
             title="Share still inadequate",
             axis=alt.Axis(format="%"),
             scale=alt.Scale(domain=[0, 1]),
         ),
         tooltip=tooltip,
     )
-    points = base.mark_point(opacity=0, size=80).encode(x=x, y="survival:Q", tooltip=tooltip)
+    points = base.mark_point(opacity=0, size=80).encode(
+        x=x, y="still_inadequate:Q", tooltip=tooltip
+    )
     return alt.layer(band, line, points).properties(
         title=title(
             "How long councils stay inadequate",

@@ -5,14 +5,18 @@ from __future__ import annotations
 import typer
 
 
-def _run(embeds: bool, official: bool, base_url: str | None) -> None:
+def _run(embeds: bool, base_url: str | None) -> None:
     from rich.progress import Progress
 
     from ofsted_record import config
     from ofsted_record.charts.catalogue import CATALOGUE
     from ofsted_record.embeds.build import build, open_connection
 
-    con, label = open_connection(use_official=official)
+    try:
+        con, label = open_connection()
+    except FileNotFoundError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
     with Progress(transient=True) as bar:
         task = bar.add_task("charts" if not embeds else "embeds", total=len(CATALOGUE))
         report = build(
@@ -31,10 +35,7 @@ def _run(embeds: bool, official: bool, base_url: str | None) -> None:
 
 def register(app: typer.Typer) -> None:
     @app.command()
-    def charts(
-        official: bool = typer.Option(
-            False, "--official", help="Read Ofsted's official 2009-2023 table, not the warehouse."
-        ),
-    ) -> None:
-        """Write each published chart as data/public/charts/<slug>.vl.json and .png."""
-        _run(embeds=False, official=official, base_url=None)
+    def charts() -> None:
+        """Write each published chart as data/public/charts/<slug>.vl.json and .png, from the
+        warehouse (data/warehouse.duckdb)."""
+        _run(embeds=False, base_url=None)

@@ -8,9 +8,6 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command()
     def embeds(
-        official: bool = typer.Option(
-            False, "--official", help="Read Ofsted's official 2009-2023 table, not the warehouse."
-        ),
         base_url: str = typer.Option(
             None,
             "--base-url",
@@ -18,7 +15,8 @@ def register(app: typer.Typer) -> None:
             "(default $OFSTED_EMBED_BASE_URL, else a relative src).",
         ),
     ) -> None:
-        """Write data/public/embeds/<slug>/ (page, PNG, SVG, spec, data, snippet) and lib/."""
+        """Write data/public/embeds/<slug>/ (page, PNG, SVG, spec, data, snippet) and lib/,
+        from the warehouse (data/warehouse.duckdb)."""
         from ofsted_record.commands.charts import _run
 
-        _run(embeds=True, official=official, base_url=base_url)
+        _run(embeds=True, base_url=base_url)

@@ -128,17 +128,10 @@ def build(
     return report
 
 
-def open_connection(use_official: bool = False):
-    """The warehouse (read-only), or Ofsted's official table when asked or when the warehouse
-    has not been built."""
-    import duckdb
-
+def open_connection():
+    """The warehouse, read-only (``ofsted_record.warehouse.connect``), and its file name."""
     from ofsted_record import config
-    from ofsted_record.charts.official_source import connect_official
+    from ofsted_record.warehouse import connect
 
     path = config.warehouse_path()
-    if use_official:
-        return connect_official(), "official table"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} missing: run `ofsted-record warehouse` or pass --official")
-    return duckdb.connect(str(path), read_only=True), str(path.name)
+    return connect(path), path.name

@@ -29,7 +29,8 @@ ILACS_REFORM_DATE = date(2026, 4, 1)
 # most 8 calendar days (Monday to the following Monday at most) is a short inspection.
 ILACS_SHORT_MAX_DAYS = 8
 ILACS_RULE = (
-    f"derived: ILACS calendar days on site <= {ILACS_SHORT_MAX_DAYS} -> short, else standard"
+    f"derived: ILACS calendar days on site (summed over split visits) <= {ILACS_SHORT_MAX_DAYS}"
+    " -> short, else standard"
 )
 
 
@@ -110,17 +111,28 @@ _PUBLISHED_RE = re.compile(
 )
 
 
-def _inspection_dates(flat: str) -> tuple[date, date]:
+def _inspection_visits(flat: str) -> list[tuple[date, date]]:
+    """Visits on site as printed: one range, or several joined by 'and' when an inspection
+    was split (South Tyneside: '5 to 9 December 2022 and 14 to 15 February 2023')."""
     match = _INSPECTION_DATES_RE.search(flat)
     if not match:
         raise BadReportFile("no inspection dates found on page 1")
-    window = flat[match.end() : match.end() + 100]
+    window = flat[match.end() : match.end() + 140]
     stop = _DATES_END_RE.search(window)
     text = window[: stop.start()] if stop else window
     try:
-        return parse_range(text)
+        return [parse_range(part) for part in re.split(r"\s+and\s+", text) if part.strip()]
     except ValueError as exc:
         raise BadReportFile("unreadable inspection dates", text) from exc
+
+
+def _inspection_dates(flat: str) -> tuple[date, date]:
+    visits = _inspection_visits(flat)
+    return min(v[0] for v in visits), max(v[1] for v in visits)
+
+
+def days_on_site(visits: list[tuple[date, date]]) -> int:
+    return sum((end - start).days + 1 for start, end in visits)
 
 
 def _published(flat: str) -> date | None:
@@ -186,14 +198,17 @@ _ILACS_COUNCIL_RE = re.compile(
 )
 
 
-def ilacs_kind(start: date, end: date) -> str:
-    return "ilacs_short" if (end - start).days + 1 <= ILACS_SHORT_MAX_DAYS else "ilacs_standard"
+def ilacs_kind(start: date, end: date, days: int | None = None) -> str:
+    """Short or standard from calendar days on site (``days``: summed over split visits)."""
+    on_site = days if days is not None else (end - start).days + 1
+    return "ilacs_short" if on_site <= ILACS_SHORT_MAX_DAYS else "ilacs_standard"
 
 
 def parse_ilacs(doc: ReportDocument) -> ParsedReport:
     page1 = doc.page(1)
     flat = flatten(page1)
-    start, end = _inspection_dates(flat)
+    visits = _inspection_visits(flat)
+    start, end = min(v[0] for v in visits), max(v[1] for v in visits)
     judgements: list[Judgement] = []
     seen: set[str] = set()
     for area, pattern in _ILACS_PATTERNS:
@@ -209,7 +224,7 @@ def parse_ilacs(doc: ReportDocument) -> ParsedReport:
         )
     has_overall = "overall_effectiveness" in seen
     if has_overall:
-        framework, rule = ilacs_kind(start, end), ILACS_RULE
+        framework, rule = ilacs_kind(start, end, days_on_site(visits)), ILACS_RULE
     elif start >= ILACS_REFORM_DATE:
         framework = "ilacs_2026"
         rule = "ILACS inspection from April 2026 with no overall effectiveness row (reform)"

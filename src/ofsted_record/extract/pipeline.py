@@ -24,7 +24,7 @@ from ofsted_record.extract.text import BadReportFile, ReportDocument
 from ofsted_record.tables import atomic_write_text, sha256_file, write_csv
 
 # Bump when parsing changes so cached results are not reused.
-PARSER_VERSION = "2026-11-23.5"
+PARSER_VERSION = "2026-11-23.6"
 
 INSPECTION_COLUMNS = [
     "inspection_id",

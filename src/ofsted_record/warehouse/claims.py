@@ -14,7 +14,6 @@ import pandas as pd
 
 from ofsted_record.warehouse import queries
 
-
 VERDICTS = (
     "supported",
     "broadly supported",
