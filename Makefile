@@ -44,7 +44,9 @@ embeds: warehouse
 	$(CLI) embeds
 notebooks: warehouse
 	$(CLI) notebooks
-site: data embeds notebooks
+site: data
+	$(CLI) embeds
+	$(CLI) notebooks
 	$(CLI) site
 
 refresh: venv

@@ -76,7 +76,9 @@ def find_quarto(install: bool = True) -> str:
         )
         if result.returncode == 0:
             return find_quarto(install=False)
-        reason = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["unknown error"]
+        lines = (result.stderr or result.stdout).strip().splitlines()
+        errors = [line.strip() for line in lines if line.lstrip().startswith("ERROR")]
+        reason = errors[-1:] or lines[-1:] or ["unknown error"]
         raise QuartoMissing(
             "Quarto is not installed and `pip install quarto-cli` failed "
             f"({reason[0]}). Install Quarto (https://quarto.org/docs/get-started/) or set "
