@@ -47,6 +47,10 @@ INSPECTION_COLUMNS = [
 ]
 JUDGEMENT_COLUMNS = ["inspection_id", "area", "grade", "grade_raw", "page", "evidence"]
 ISSUE_COLUMNS = ["file", "sha256", "bytes", "outcome", "reason", "detail"]
+# Files a collector (``ofsted-record refresh``) refused to store in a reports folder, with the
+# extractor's own reason: listed as quarantined so every file received is accounted for.
+REJECTED_FILE = ".rejected.csv"
+REJECTED_COLUMNS = ["file", "sha256", "bytes", "reason", "detail"]
 AREA_ORDER = [
     "overall_effectiveness",
     "impact_of_leaders",
@@ -92,6 +96,14 @@ def read_manifest(reports_dir: Path) -> dict[str, dict[str, str]]:
         return {}
     with path.open(newline="", encoding="utf-8") as handle:
         return {row["path"]: row for row in csv.DictReader(handle)}
+
+
+def read_rejected(reports_dir: Path) -> list[dict[str, str]]:
+    path = reports_dir / REJECTED_FILE
+    if not path.exists():
+        return []
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
 
 
 def parse_file(path: Path) -> dict:
@@ -277,6 +289,23 @@ def run_extraction(
         summary.counts[f"parsed: {report['framework']}"] += 1
         if rel not in manifest:
             summary.counts["note: not in manifest.csv (no source URL)"] += 1
+
+    present = set(files)
+    for row in read_rejected(reports_dir):
+        if row["file"] in present:
+            continue  # the file has since arrived: it was parsed or quarantined above
+        issues.append(
+            {
+                "file": row["file"],
+                "sha256": row["sha256"],
+                "bytes": int(row["bytes"]),
+                "outcome": "quarantined",
+                "reason": row["reason"],
+                "detail": row["detail"],
+            }
+        )
+        summary.quarantined.append(row["file"])
+        summary.counts[f"quarantined: {row['reason']}"] += 1
 
     mark_reinspections(inspections)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -19,10 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from ofsted_record.refresh.client import PDF_MAGIC, TEMP_PREFIX, TEMP_SUFFIX, Issue
 from ofsted_record.refresh.discover import url_key
-from ofsted_record.tables import (
-    atomic_write_text,
-    sha256_file,  # noqa: F401  (re-exported)
-)
+from ofsted_record.tables import atomic_write_text, sha256_file
 
 MANIFEST = "manifest.csv"
 DUPLICATES = ".duplicates.csv"  # hidden: the extractor reads every visible file
@@ -157,6 +154,28 @@ class ReportCache:
                 )
         return issues
 
+    def reject(self, rel: str, src: Path) -> None:
+        """Record a refused file in ``.rejected.csv`` with the extractor's own reason, so the
+        extraction of this folder lists it as quarantined (nothing received goes unaccounted)."""
+        from ofsted_record.extract.pipeline import REJECTED_COLUMNS, REJECTED_FILE, read_rejected
+        from ofsted_record.extract.text import BadReportFile, sniff
+
+        try:
+            sniff(src)
+            reason, detail = "not a PDF", "refused by the refresh cache"
+        except BadReportFile as exc:
+            reason, detail = exc.reason, exc.detail
+        rows = {r["file"]: r for r in read_rejected(self.root)}
+        rows[rel] = {
+            "file": rel,
+            "sha256": sha256_file(src),
+            "bytes": str(src.stat().st_size),
+            "reason": reason,
+            "detail": detail,
+        }
+        ordered = [[rows[k][c] for c in REJECTED_COLUMNS] for k in sorted(rows)]
+        atomic_write_text(self.root / REJECTED_FILE, _csv_text(REJECTED_COLUMNS, ordered))
+
     def add(self, entry: Entry) -> None:
         self.entries[entry.path] = entry
 
@@ -201,6 +220,7 @@ class ReportCache:
                 issues.append(
                     Issue(urn, url, 0, "seed_skipped", "not_pdf", f"{rel}: starts {head!r}")
                 )
+                self.reject(rel, src)
                 continue
             actual = sha256_file(src)
             if actual != row["sha256"]:
