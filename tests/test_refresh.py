@@ -82,7 +82,7 @@ def assert_cache_ok(tmp_path: Path, corpus_rows: dict, expected: set[str]) -> No
         assert row["sha256"] == source["sha256"] == sha256_file(cache / row["path"])
         assert int(row["bytes"]) == int(source["bytes"]) == (cache / row["path"]).stat().st_size
     on_disk = {p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file()}
-    assert on_disk - expected <= {"manifest.csv", ".duplicates.csv"}
+    assert on_disk - expected <= {"manifest.csv", ".duplicates.csv", ".rejected.csv"}
     assert not [p for p in on_disk if p.endswith((".part", ".tmp"))]
 
 
