@@ -183,7 +183,7 @@ def summary_sentence(rec: Record, la_code: str) -> str:
         lead = f"{name}'s children's services {state} {when} (report published {published})"
     count = "none" if n_inadequate == 0 else number_words(n_inadequate)
     history = (
-        f"{count} of {plural(n_whole, 'full inspection')} in the record found them inadequate"
+        f"{count} of {number_words(n_whole)} full inspections in the record found them inadequate"
         if n_whole > 1
         else ""
     )
