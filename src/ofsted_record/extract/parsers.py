@@ -51,9 +51,14 @@ class ParsedReport:
     start_date: date | None
     end_date: date | None
     published_date: date | None
-    published_date_source: str
     lead_inspector: str
     judgements: list[Judgement] = field(default_factory=list)
+    # Where the publication date comes from: the report when it prints one (SIF, LSCB, 2013),
+    # else the download's file name (ILACS reports print none).
+    published_date_source: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.published_date_source = "report" if self.published_date else "file name"
 
 
 def _grade_after(label: str) -> re.Pattern[str]:
@@ -261,7 +266,6 @@ def parse_ilacs(doc: ReportDocument) -> ParsedReport:
         start_date=start,
         end_date=end,
         published_date=None,
-        published_date_source="file name",
         lead_inspector=_lead_inspector(flat),
         judgements=judgements,
     )
@@ -416,7 +420,6 @@ def parse_sif(doc: ReportDocument, framework: str) -> ParsedReport:
         start_date=start,
         end_date=end,
         published_date=published,
-        published_date_source="report" if published else "file name",
         lead_inspector=_sif_lead_inspector(doc),
         judgements=judgements,
     )
@@ -437,7 +440,6 @@ def parse_lscb_review(doc: ReportDocument) -> ParsedReport:
         start_date=start,
         end_date=end,
         published_date=published,
-        published_date_source="report" if published else "file name",
         lead_inspector=_sif_lead_inspector(doc),
         judgements=[lscb],
     )
@@ -470,8 +472,7 @@ def parse_lac_2013(doc: ReportDocument) -> ParsedReport:
     judgements = [j for area, pat in _LAC_PATTERNS if (j := _find(doc, record_page, area, pat))]
     if not any(j.area == "overall_effectiveness" for j in judgements):
         raise BadReportFile("no overall effectiveness judgement found", "Record of main findings")
-    lines = [ln for ln in page1.split("\n")]
-    council = next((ln for ln in lines if re.search(r"Council|Borough|City", ln)), "")
+    council = next((ln for ln in page1.split("\n") if re.search(r"Council|Borough|City", ln)), "")
     return ParsedReport(
         framework="lac_2013",
         framework_rule="printed title",
@@ -479,7 +480,6 @@ def parse_lac_2013(doc: ReportDocument) -> ParsedReport:
         start_date=start,
         end_date=end,
         published_date=published,
-        published_date_source="report" if published else "file name",
         lead_inspector=_lead_inspector(flat),
         judgements=judgements,
     )

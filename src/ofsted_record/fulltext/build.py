@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from ofsted_record import config
 from ofsted_record.extract.ids import BadReportPath, assign_ids, file_date, urn_and_folder_name
+from ofsted_record.extract.pipeline import read_manifest
 from ofsted_record.fulltext.pdftext import FileText, read_report
 from ofsted_record.tables import atomic_write_bytes, write_csv
 
@@ -66,15 +67,6 @@ class BuildSummary:
     paragraphs: int
     seconds: float
     out_dir: Path
-
-
-def read_manifest(reports_dir: Path) -> dict[str, dict[str, str]]:
-    """``manifest.csv`` rows keyed by relative path (empty if the folder has none)."""
-    path = reports_dir / "manifest.csv"
-    if not path.exists():
-        return {}
-    with path.open(newline="", encoding="utf-8") as handle:
-        return {row["path"]: row for row in csv.DictReader(handle)}
 
 
 def report_files(reports_dir: Path, manifest: dict[str, dict[str, str]]) -> list[str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ofsted_record.official.grades import normalise_grade
-from ofsted_record.official.sheet import OfficialSheetError, norm_header
+from ofsted_record.official.sheet import OfficialSheetError, norm_header, read_sheet
 from ofsted_record.official.tidy import official_ods_path
 
 SHEET = "LA_level_at_31_Mar_2023"
@@ -32,21 +32,10 @@ def latest_overall_2023(path: Path | None = None) -> pd.DataFrame:
     Raises :class:`OfficialSheetError` naming the file when the sheet is missing or laid out
     differently, and :class:`ofsted_record.register.UnresolvedCouncil` for an unknown name.
     """
-    from python_calamine import CalamineWorkbook
-
     from ofsted_record.register import resolve_name
 
     path = path or official_ods_path()
-    if not path.exists():
-        raise OfficialSheetError(f"{path}: file not found")
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types
-        raise OfficialSheetError(f"{path}: not a readable workbook ({exc})") from exc
-    if SHEET not in workbook.sheet_names:
-        raise OfficialSheetError(f"{path}: no sheet {SHEET!r}")
-    # skip_empty_area=False keeps leading empty rows, so list index + 1 is the sheet row.
-    rows = workbook.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
+    rows = read_sheet(path, SHEET)
     header = next(
         (i for i, r in enumerate(rows) if tuple(norm_header(c) for c in r[:5]) == HEADERS), None
     )

@@ -188,7 +188,8 @@ class SheetTable:
     rows: list[tuple[int, list[object]]]
 
 
-def load_rows(path: Path) -> list[list[object]]:
+def read_sheet(path: Path, sheet: str) -> list[list[object]]:
+    """Every row of one sheet of the official workbook; list index + 1 is the sheet row."""
     from python_calamine import CalamineWorkbook
 
     if not path.exists():
@@ -197,10 +198,14 @@ def load_rows(path: Path) -> list[list[object]]:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types
         raise OfficialSheetError(f"{path}: not a readable workbook ({exc})") from exc
-    if SHEET not in workbook.sheet_names:
-        raise OfficialSheetError(f"{path}: no sheet {SHEET!r} (sheets: {workbook.sheet_names})")
+    if sheet not in workbook.sheet_names:
+        raise OfficialSheetError(f"{path}: no sheet {sheet!r} (sheets: {workbook.sheet_names})")
     # skip_empty_area=False keeps leading empty rows, so list index + 1 is the sheet row.
-    rows = workbook.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
+    return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+
+def load_rows(path: Path) -> list[list[object]]:
+    rows = read_sheet(path, SHEET)
     if not rows or norm_header(rows[0][0]) != TITLE:
         raise OfficialSheetError(f"{path}: A1 of {SHEET!r} is not the expected title {TITLE!r}")
     return rows
