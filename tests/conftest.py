@@ -15,6 +15,17 @@ import pytest
 from ofsted_record import config
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+# Headless, and no background connections: this machine's network is closed, and a page test
+# must see only the requests the page itself makes.
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 
 
 def _need(flag: str, reason: str) -> None:
@@ -46,8 +57,23 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
+def chromium_args() -> list[str]:
+    return list(CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="session")
 def warehouse_path() -> Path:
     path = config.warehouse_path()
     if not path.exists():
         pytest.fail(f"{path} missing: run `make warehouse` (make test builds it first)")
     return path
+
+
+@pytest.fixture(scope="session")
+def con(warehouse_path: Path):
+    """A read-only connection to the warehouse, shared by the tests of a session."""
+    from ofsted_record.warehouse import connect
+
+    connection = connect(warehouse_path)
+    yield connection
+    connection.close()

@@ -33,18 +33,10 @@ from ofsted_record.charts.survival import (
 from ofsted_record.charts.transitions import transitions_chart
 from ofsted_record.official.latest import latest_overall_2023
 from ofsted_record.official.sheet import OfficialSheetError
-from ofsted_record.warehouse import connect
 from ofsted_record.warehouse import queries as wq
 
 SCHEMA = Path(alt.__file__).parent / "vegalite" / "v6" / "schema" / "vega-lite-schema.json"
 MARCH_2023 = dt.date(2023, 3, 31)
-
-
-@pytest.fixture(scope="module")
-def con(warehouse_path):
-    connection = connect(warehouse_path)
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,21 +8,12 @@ SQL fails here.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
 from ofsted_record import config
-from ofsted_record.warehouse import claims, connect
-
-
-@pytest.fixture(scope="module")
-def con(warehouse_path: Path) -> duckdb.DuckDBPyConnection:
-    connection = connect(warehouse_path)
-    yield connection
-    connection.close()
+from ofsted_record.warehouse import claims
 
 
 @pytest.fixture(scope="module")

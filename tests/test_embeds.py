@@ -15,26 +15,9 @@ import pytest
 from ofsted_record.charts.catalogue import CATALOGUE, by_slug
 from ofsted_record.embeds.build import build
 from ofsted_record.embeds.page import DEFAULT_HEIGHT, snippet
-from ofsted_record.warehouse import connect
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 FILES = ("index.html", "chart.png", "chart.svg", "chart.vl.json", "data.csv", "snippet.html")
 SLUGS = [entry.slug for entry in CATALOGUE]
-
-
-@pytest.fixture(scope="module")
-def con(warehouse_path):
-    connection = connect(warehouse_path)
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")
@@ -66,11 +49,11 @@ def embeds_server(public):
 
 
 @pytest.fixture(scope="module")
-def browser(chromium_path):
+def browser(chromium_path, chromium_args):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=chromium_path, args=chromium_args)
         yield b
         b.close()
 

@@ -32,15 +32,6 @@ FORBIDDEN_MIME = {"text/html", "application/javascript"}
 
 
 @pytest.fixture(scope="module")
-def con(warehouse_path):
-    from ofsted_record.warehouse import connect
-
-    connection = connect(warehouse_path)
-    yield connection
-    connection.close()
-
-
-@pytest.fixture(scope="module")
 def built_site(tmp_path_factory, con) -> Path:
     """A copy of the hand-written site with the generated council pages."""
     root = tmp_path_factory.mktemp("site")

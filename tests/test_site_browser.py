@@ -18,15 +18,6 @@ from ofsted_record.site import assets, frames, maps
 from ofsted_record.site.councils import write_council_pages
 from ofsted_record.site.embed import chart_html
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 RAW = re.compile(r"```\{=html\}\n(.*?)\n```", re.DOTALL)
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -65,13 +56,14 @@ def _shell(title: str, fragments: list[str], depth: int) -> str:
 
 
 def _check(
-    chromium_path: str, base: str, paths: list[str], shots: Path | None = None
+    chromium: tuple[str, list[str]], base: str, paths: list[str], shots: Path | None = None
 ) -> dict[str, int]:
+    chromium_path, chromium_args = chromium
     from playwright.sync_api import sync_playwright
 
     drawn: dict[str, int] = {}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
+        browser = p.chromium.launch(executable_path=chromium_path, args=chromium_args)
         try:
             for path in paths:
                 page = browser.new_page(viewport={"width": 900, "height": 900})
@@ -115,7 +107,9 @@ def _check(
     return drawn
 
 
-def test_generated_charts_render_offline(tmp_path, chromium_path, warehouse_path, serve):
+def test_generated_charts_render_offline(
+    tmp_path, chromium_path, chromium_args, warehouse_path, serve
+):
     from ofsted_record.charts.national import national_chart
     from ofsted_record.warehouse import connect
 
@@ -142,7 +136,7 @@ def test_generated_charts_render_offline(tmp_path, chromium_path, warehouse_path
         council_paths.append(f"councils/{slug}.html")
     assert len(pages) > 150
     base = serve(site)
-    drawn = _check(chromium_path, base, ["index.html", *council_paths])
+    drawn = _check((chromium_path, chromium_args), base, ["index.html", *council_paths])
     assert drawn == {"index.html": 3, **{p: 1 for p in council_paths}}
 
 
@@ -155,7 +149,7 @@ def _quarto() -> str | None:
 @pytest.mark.skipif(
     _quarto() is None, reason="quarto not installed (set $QUARTO to render the site)"
 )
-def test_rendered_site_in_chromium(tmp_path, chromium_path, warehouse_path, serve):
+def test_rendered_site_in_chromium(tmp_path, chromium_path, chromium_args, warehouse_path, serve):
     from ofsted_record import config
     from ofsted_record.site.build import build_site, render
     from ofsted_record.site.paths import site_dir
@@ -184,7 +178,7 @@ def test_rendered_site_in_chromium(tmp_path, chromium_path, warehouse_path, serv
         "councils/cumbria.html",
     ]
     _check(
-        chromium_path,
+        (chromium_path, chromium_args),
         serve(out),
         [p for p in pages if p in sample or not p.startswith("councils/")],
     )

@@ -18,19 +18,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
-from ofsted_record.warehouse import connect, queries
+from ofsted_record.warehouse import queries
 from ofsted_record.warehouse.build import build_warehouse
-
-
-@pytest.fixture(scope="module")
-def con(warehouse_path: Path) -> duckdb.DuckDBPyConnection:
-    connection = connect(warehouse_path)
-    yield connection
-    connection.close()
 
 
 def _row(frame, la_code: str):
