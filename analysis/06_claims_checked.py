@@ -35,14 +35,7 @@ def say(text: str) -> None:
 
 
 results = claims.check_all(con)
-VERDICTS = (
-    "supported",
-    "broadly supported",
-    "partly supported",
-    "not supported",
-    "cannot be settled",
-)
-assert all(r.verdict in VERDICTS for r in results), [r.verdict for r in results]
+assert all(r.verdict in claims.VERDICTS for r in results), [r.verdict for r in results]
 assert all(r.finding and r.query for r in results)
 assert len({r.slug for r in results}) == len(results), "claim slugs are unique"
 

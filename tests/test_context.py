@@ -189,7 +189,7 @@ def test_derived_cla_rate_matches_published_rounding(result):
 
 def test_every_council_has_a_row_for_every_published_year(council_rows):
     for (measure, year), sub in council_rows.groupby(["measure", "year"]):
-        day = build._reference_day(measure, int(year))
+        day = build.reference_day(measure, int(year))
         missing = set(councils_on(day)) - set(sub.la_code)
         assert not missing, (measure, year, sorted(missing))
 
@@ -325,5 +325,5 @@ def test_load_into_missing_dir_is_clear(tmp_path):
 
 
 def test_reference_days():
-    assert build._reference_day("sw_fte", 2020) == dt.date(2020, 9, 30)
-    assert build._reference_day("cin_at31", 2020) == dt.date(2020, 3, 31)
+    assert build.reference_day("sw_fte", 2020) == dt.date(2020, 9, 30)
+    assert build.reference_day("cin_at31", 2020) == dt.date(2020, 3, 31)

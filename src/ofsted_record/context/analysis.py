@@ -14,12 +14,13 @@ Caveats that travel with every result:
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from ofsted_record.context.tidy import reference_day
 
 # higher = worse, so a positive correlation means "higher measure, worse grade"
 GRADE_ORDER = {
@@ -30,14 +31,6 @@ GRADE_ORDER = {
     "inadequate": 4,
 }
 DEMAND = ("cin_at31", "cpp_at31", "cla_at31")
-
-
-def _reference_day(measure: str, year: int) -> dt.date:
-    if measure.startswith("sw_"):
-        return dt.date(year, 9, 30)
-    if measure.startswith("population_"):
-        return dt.date(year, 6, 30)
-    return dt.date(year, 3, 31)
 
 
 def attach_measure(judgements: pd.DataFrame, measures: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -58,7 +51,7 @@ def attach_measure(judgements: pd.DataFrame, measures: pd.DataFrame, measure: st
     j = j.dropna(subset=["grade_rank"])
     m = measures[(measures["measure"] == measure) & measures["value"].notna()]
     m = m[["la_code", "year", "value"]].astype({"la_code": str, "year": int})
-    m["as_of"] = [_reference_day(measure, y) for y in m["year"]]
+    m["as_of"] = [reference_day(measure, y) for y in m["year"]]
     j = j.sort_values("date", kind="mergesort")
     m = m.sort_values("as_of", kind="mergesort")
     j["date_ts"] = pd.to_datetime(j["date"])

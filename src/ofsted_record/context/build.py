@@ -15,7 +15,6 @@ Tables (all long, sorted, deterministic):
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +23,14 @@ import pandas as pd
 from ofsted_record.config import processed_dir
 from ofsted_record.context import ees, imd, lait, neighbours, ro3, sources
 from ofsted_record.context.councils import councils_on
-from ofsted_record.context.tidy import AREA_COLUMNS, AREA_SORT, COLUMNS, SORT, frame
+from ofsted_record.context.tidy import (
+    AREA_COLUMNS,
+    AREA_SORT,
+    COLUMNS,
+    SORT,
+    frame,
+    reference_day,
+)
 from ofsted_record.tables import write_csv
 
 FLOAT_FORMAT = "%.15g"
@@ -100,14 +106,6 @@ def _derive_rates(df: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)
 
 
-def _reference_day(measure: str, year: int) -> dt.date:
-    if measure.startswith("sw_"):
-        return dt.date(year, 9, 30)
-    if measure.startswith("population_"):
-        return dt.date(year, 6, 30)
-    return dt.date(year, 3, 31)
-
-
 def _drop_empty_outside_lifetime(df: pd.DataFrame) -> pd.DataFrame:
     """LAIT and the looked-after files carry '-'/'z' rows for councils that did not exist that
     year (old Dorset after 2019, Cumberland before 2023): they hold no information."""
@@ -118,7 +116,7 @@ def _drop_empty_outside_lifetime(df: pd.DataFrame) -> pd.DataFrame:
     ):
         key = (measure, int(year))
         if key not in alive:
-            alive[key] = set(councils_on(_reference_day(measure, int(year))))
+            alive[key] = set(councils_on(reference_day(measure, int(year))))
         keep.append(code in alive[key] or not pd.isna(value))
     return df[keep]
 
@@ -128,7 +126,7 @@ def _fill_missing(df: pd.DataFrame) -> pd.DataFrame:
     have = set(zip(df["la_code"], df["year"], df["measure"], strict=True))
     extra = []
     for (measure, year), _ in df.groupby(["measure", "year"]):
-        for code in councils_on(_reference_day(measure, int(year))):
+        for code in councils_on(reference_day(measure, int(year))):
             if (code, year, measure) not in have:
                 extra.append(
                     {
@@ -157,7 +155,7 @@ def gaps(councils: pd.DataFrame) -> pd.DataFrame:
     out["detail"] = ""
     alive = []
     for (measure, year), sub in councils.groupby(["measure", "year"]):
-        expected = set(councils_on(_reference_day(measure, int(year))))
+        expected = set(councils_on(reference_day(measure, int(year))))
         for code in sorted(set(sub["la_code"]) - expected):
             alive.append(
                 {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 # council x year long table (demand, workforce, spending, population)
@@ -35,3 +37,13 @@ def frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
 def financial_period(year: int) -> str:
     """'2024-25' for the year ending 31 March 2025."""
     return f"{year - 1}-{year % 100:02d}"
+
+
+def reference_day(measure: str, year: int) -> dt.date:
+    """The day a measure's ``year`` refers to: workforce at 30 September, population at
+    mid-year (30 June), everything else at 31 March."""
+    if measure.startswith("sw_"):
+        return dt.date(year, 9, 30)
+    if measure.startswith("population_"):
+        return dt.date(year, 6, 30)
+    return dt.date(year, 3, 31)
