@@ -13,24 +13,12 @@ import duckdb
 import pandas as pd
 
 from ofsted_record.charts import queries as chart_queries
-from ofsted_record.charts.palette import GRADE_LABELS, label
+from ofsted_record.charts.palette import label
 from ofsted_record.warehouse import queries
-
-# Warehouse `status` text -> chart grade code when the council has no grade.
-STATUS_GRADE = {
-    "not yet inspected under SIF/ILACS": "not_judged",
-    "no overall grade (2026 framework)": "no_overall_grade",
-    "not judged in latest inspection": "not_judged",
-}
 
 data_end = chart_queries.data_end
 transitions = chart_queries.transitions
-
-
-def chart_grade(grade: object, status: str) -> str:
-    if isinstance(grade, str) and grade in GRADE_LABELS:
-        return grade
-    return STATUS_GRADE.get(status, "not_judged")
+chart_grade = chart_queries.chart_grade
 
 
 def national(con: duckdb.DuckDBPyConnection, rule: str = queries.DEFAULT_RULE) -> pd.DataFrame:
