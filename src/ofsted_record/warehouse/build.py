@@ -109,22 +109,15 @@ def load_interventions(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("interventions_frame")
 
 
-def _optional_hooks() -> list[tuple[str, Callable[[duckdb.DuckDBPyConnection], object]]]:
-    """Context and full-text loaders, when those packages are present."""
-    hooks = []
-    try:
-        from ofsted_record.context import load_into as context_load
-    except ImportError:  # pragma: no cover - context package missing
-        context_load = None
-    if context_load:
-        hooks.append(("context", context_load))
-    try:
-        from ofsted_record.fulltext import load_into as fulltext_load
-    except ImportError:  # pragma: no cover
-        fulltext_load = None
-    if fulltext_load:
-        hooks.append(("fulltext", fulltext_load))
-    return hooks
+def _loaders(
+    with_context: bool, with_fulltext: bool
+) -> list[tuple[str, Callable[[duckdb.DuckDBPyConnection], object]]]:
+    """The context and full-text tables' own loaders, as asked for."""
+    from ofsted_record.context import load_into as context_load
+    from ofsted_record.fulltext import load_into as fulltext_load
+
+    wanted = (("context", context_load, with_context), ("fulltext", fulltext_load, with_fulltext))
+    return [(name, load) for name, load, keep in wanted if keep]
 
 
 def build_warehouse(
@@ -152,13 +145,9 @@ def build_warehouse(
             start = time.perf_counter()
             con.execute(sql)
             timings[f"sql {name}"] = time.perf_counter() - start
-        for name, hook in _optional_hooks():
-            if (name == "fulltext" and not with_fulltext) or (
-                name == "context" and not with_context
-            ):
-                continue
+        for name, load in _loaders(with_context, with_fulltext):
             start = time.perf_counter()
-            hook(con)
+            load(con)
             timings[name] = time.perf_counter() - start
         con.execute("CHECKPOINT")
     except BaseException:
