@@ -43,7 +43,16 @@ SOURCES: tuple[Source, ...] = (
         OGL,
     ),
     Source(
-        "ofsted-official/*.ods",
+        "ofsted-official/LA_Inspection_Outcomes_as_at_March_2024.ods",
+        "Ofsted",
+        "Local authority inspection outcomes as at 31 March 2024 (sheets "
+        "Inspections_31_March_2024, Inspections_in_year_2023-24, ILACS_inspections_2018-2024)",
+        "https://www.gov.uk/government/statistics/local-authority-inspection-outcomes-as-at-31-march-2024",
+        "30 August 2024",
+        OGL,
+    ),
+    Source(
+        "ofsted-official/Childrens_social_care_in_England_2023_underlying_data.ods",
         "Ofsted",
         "Children's social care data in England 2023: underlying data "
         "(sheet LA_inspections_2009-2023)",
@@ -152,10 +161,10 @@ SOURCES: tuple[Source, ...] = (
     Source(
         "interventions/interventions.csv",
         "Compiled for this project (shared/)",
-        "Government interventions in failing children's services, each row citing its "
-        "gov.uk or parliamentary source",
-        "see the source column of each row",
-        "2026",
+        "Government interventions in failing children's services, 2009-2026 (190 rows, 70 "
+        "councils), each row citing its gov.uk, Hansard or news source with a short exact quote",
+        "see the source_url column of each row",
+        "revised December 2026",
         "each row: the licence of its source",
     ),
 )
