@@ -1,8 +1,11 @@
 """Where things live. One setting finds the shared input data.
 
 ``OFSTED_SHARED_DATA`` (default ``../shared/data`` beside the project) is the single setting for
-the read-only inputs. ``OFSTED_REPORTS_DIR`` may point the extractor at another folder of report
-PDFs (for example the cache filled by ``ofsted-record refresh``).
+the read-only inputs. The report PDFs read by ``extract``, ``fulltext`` and ``official`` are the
+shared corpus unless ``OFSTED_REPORTS_DIR`` names another folder (for example the cache filled
+by ``ofsted-record refresh``, ``data/source/ofsted-reports``): the folder in use is always this
+one setting, never guessed from what happens to be on disk, and ``ofsted-record paths`` and every
+extraction summary show it.
 """
 
 from __future__ import annotations
@@ -33,18 +36,17 @@ def report_cache_dir() -> Path:
     return PROJECT_ROOT / "data" / "source" / "ofsted-reports"
 
 
-def reports_dir() -> Path:
-    """Folder of report PDFs the extractor reads.
-
-    Order: ``$OFSTED_REPORTS_DIR``; the refresh cache if it has a manifest; the shared corpus.
-    """
+def reports_dir_setting() -> tuple[Path, str]:
+    """The folder of report PDFs in use and where that choice comes from, in plain words."""
     value = os.environ.get(REPORTS_DIR_ENV)
     if value:
-        return Path(value).expanduser().resolve()
-    cache = report_cache_dir()
-    if (cache / "manifest.csv").exists():
-        return cache
-    return shared_data_dir() / "ofsted-reports"
+        return Path(value).expanduser().resolve(), f"set by ${REPORTS_DIR_ENV}"
+    return shared_data_dir() / "ofsted-reports", f"the shared corpus (${SHARED_DATA_ENV})"
+
+
+def reports_dir() -> Path:
+    """Folder of report PDFs the extractor reads: ``$OFSTED_REPORTS_DIR``, else the shared corpus."""
+    return reports_dir_setting()[0]
 
 
 def processed_dir() -> Path:
@@ -57,6 +59,21 @@ def public_dir() -> Path:
 
 def warehouse_path() -> Path:
     return PROJECT_ROOT / "data" / "warehouse.duckdb"
+
+
+class MissingInput(FileNotFoundError):
+    """An input a step needs is not there; the message names the path and the setting."""
+
+
+def require(*paths: Path) -> None:
+    """Stop with one clear message (naming every missing path) before anything is written."""
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        names = "; ".join(str(p) for p in missing)
+        raise MissingInput(
+            f"input not found: {names} (shared data folder {shared_data_dir()}, "
+            f"set by ${SHARED_DATA_ENV} or ../shared/data beside the project)"
+        )
 
 
 def shared_path(*parts: str) -> Path:

@@ -1,30 +1,49 @@
 """Run the extractor over a folder of reports: every file parsed or quarantined, nothing lost.
 
-Parse results are cached by file sha256 (plus the parser version) in ``data/cache/extract``, so a
-rerun with no changed files only hashes files it has not seen at the same size and mtime.
+Which files are reports, and which are quarantined and why, is decided by the classification
+shared with ``fulltext`` (``extract/inputs.py``); this module turns it into the tidy tables. Parse
+results are cached by file sha256 (plus the parser version) in ``data/cache/extract``; every file
+is hashed on every run, so the sha256 written is always that of the bytes on disk.
+
+A run never silently shrinks the record: if it would drop inspections already in the output
+folder's ``inspections.csv`` it stops before writing anything (``allow_shrink`` overrides).
 """
 
 from __future__ import annotations
 
-import csv
-import json
-import os
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from ofsted_record import config
 from ofsted_record.extract import ids
-from ofsted_record.extract.parsers import ParsedReport, parse_report
-from ofsted_record.extract.text import BadReportFile, ReportDocument
-from ofsted_record.tables import atomic_write_text, sha256_file, write_csv
+from ofsted_record.extract.inputs import (
+    MISSING,
+    PARSER_VERSION,
+    QUARANTINED,
+    REJECTED_COLUMNS,
+    REJECTED_FILE,
+    Classification,
+    classify,
+    parse_file,
+    read_manifest,
+    read_rejected,
+)
+from ofsted_record.tables import read_csv, write_csv
 
-# Bump when parsing changes so cached results are not reused.
-PARSER_VERSION = "2026-11-23.6"
+__all__ = [
+    "PARSER_VERSION",
+    "REJECTED_COLUMNS",
+    "REJECTED_FILE",
+    "RecordWouldShrink",
+    "RunSummary",
+    "parse_file",
+    "read_manifest",
+    "read_rejected",
+    "run_extraction",
+]
 
 INSPECTION_COLUMNS = [
     "inspection_id",
@@ -47,10 +66,6 @@ INSPECTION_COLUMNS = [
 ]
 JUDGEMENT_COLUMNS = ["inspection_id", "area", "grade", "grade_raw", "page", "evidence"]
 ISSUE_COLUMNS = ["file", "sha256", "bytes", "outcome", "reason", "detail"]
-# Files a collector (``ofsted-record refresh``) refused to store in a reports folder, with the
-# extractor's own reason: listed as quarantined so every file received is accounted for.
-REJECTED_FILE = ".rejected.csv"
-REJECTED_COLUMNS = ["file", "sha256", "bytes", "reason", "detail"]
 AREA_ORDER = [
     "overall_effectiveness",
     "impact_of_leaders",
@@ -65,121 +80,33 @@ AREA_ORDER = [
     "outcomes",
     "quality_of_provision",
 ]
+# Examples of dropped inspections named in the error (the rest are counted).
+SHRINK_EXAMPLES = 5
+
+
+class RecordWouldShrink(RuntimeError):
+    """The run would drop inspections already in the record; nothing was written."""
 
 
 @dataclass
 class RunSummary:
     parsed: list[str] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # manifest rows with no file on disk
     counts: Counter[str] = field(default_factory=Counter)
     from_cache: int = 0
+    reports_dir: Path | None = None
+    manifest_rows: int = 0
+    dropped: list[str] = field(default_factory=list)  # inspection ids no longer in the record
 
     @property
     def total(self) -> int:
+        """Files on disk (and rows a collector refused), each parsed or quarantined."""
         return len(self.parsed) + len(self.quarantined)
 
-
-def list_inputs(reports_dir: Path) -> list[str]:
-    """Every file under the reports folder (relative POSIX paths), except the manifest."""
-    files = []
-    for root, _dirs, names in os.walk(reports_dir):
-        for name in names:
-            rel = Path(root, name).relative_to(reports_dir).as_posix()
-            if rel != "manifest.csv" and not name.startswith("."):
-                files.append(rel)
-    return sorted(files)
-
-
-def read_manifest(reports_dir: Path) -> dict[str, dict[str, str]]:
-    path = reports_dir / "manifest.csv"
-    if not path.exists():
-        return {}
-    with path.open(newline="", encoding="utf-8") as handle:
-        return {row["path"]: row for row in csv.DictReader(handle)}
-
-
-def read_rejected(reports_dir: Path) -> list[dict[str, str]]:
-    path = reports_dir / REJECTED_FILE
-    if not path.exists():
-        return []
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def parse_file(path: Path) -> dict:
-    """Parse one file; never raises for a bad report (returns an issue record instead)."""
-    try:
-        with ReportDocument(path) as doc:
-            report = parse_report(doc)
-            pages = doc.page_count
-        return {"ok": True, "report": _report_to_json(report), "pages": pages}
-    except BadReportFile as exc:
-        return {"ok": False, "reason": exc.reason, "detail": exc.detail}
-    except Exception as exc:  # a parser bug must not stop the run: record it
-        return {"ok": False, "reason": "parser error", "detail": f"{type(exc).__name__}: {exc}"}
-
-
-def _report_to_json(report: ParsedReport) -> dict:
-    data = asdict(report)
-    for key in ("start_date", "end_date", "published_date"):
-        value = data[key]
-        data[key] = value.isoformat() if isinstance(value, date) else value
-    return data
-
-
-class _Cache:
-    """sha256 by (path, size, mtime) and parse results by (sha256, parser version)."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.index_path = folder / "index.json"
-        self.results_dir = folder / "results"
-        try:
-            self.index: dict[str, list] = json.loads(self.index_path.read_text())
-        except (FileNotFoundError, json.JSONDecodeError):
-            self.index = {}
-
-    def sha(self, reports_dir: Path, rel: str) -> tuple[str, int]:
-        path = reports_dir / rel
-        stat = path.stat()
-        key = str(path.resolve())
-        hit = self.index.get(key)
-        if hit and hit[0] == stat.st_size and hit[1] == stat.st_mtime_ns:
-            return hit[2], stat.st_size
-        digest = sha256_file(path)
-        self.index[key] = [stat.st_size, stat.st_mtime_ns, digest]
-        return digest, stat.st_size
-
-    def result_path(self, sha: str) -> Path:
-        return self.results_dir / f"{sha}-{PARSER_VERSION}.json"
-
-    def get(self, sha: str) -> dict | None:
-        try:
-            return json.loads(self.result_path(sha).read_text())
-        except (FileNotFoundError, json.JSONDecodeError):
-            return None
-
-    def put(self, sha: str, result: dict) -> None:
-        atomic_write_text(self.result_path(sha), json.dumps(result, sort_keys=True))
-
-    def save(self) -> None:
-        atomic_write_text(self.index_path, json.dumps(self.index, sort_keys=True))
-
-
-def _resolver():
-    """la_code and name for a provider URN, from the council register."""
-    from ofsted_record.register import UnresolvedCouncil, la_code_for_urn, load_councils
-
-    names = load_councils().set_index("la_code")["name"].to_dict()
-
-    def resolve(urn: int) -> tuple[str, str]:
-        try:
-            code = la_code_for_urn(urn)
-        except UnresolvedCouncil as exc:
-            raise BadReportFile("council not recognised", str(exc)) from exc
-        return code, names.get(code, "")
-
-    return resolve
+    @property
+    def failed_strict(self) -> bool:
+        return bool(self.quarantined or self.missing)
 
 
 def run_extraction(
@@ -190,122 +117,34 @@ def run_extraction(
     progress: bool = True,
     cache_dir: Path | None = None,
     workers: int | None = None,
+    allow_shrink: bool = False,
 ) -> RunSummary:
     """Extract every report under ``reports_dir`` into tidy tables in ``out_dir``."""
     reports_dir = Path(reports_dir or config.reports_dir())
     out_dir = Path(out_dir or config.processed_dir())
-    if not reports_dir.is_dir():
-        raise FileNotFoundError(f"reports folder not found: {reports_dir}")
-    cache = _Cache(Path(cache_dir or config.project_root() / "data" / "cache" / "extract"))
-    manifest = read_manifest(reports_dir)
-    files = list_inputs(reports_dir)
-    resolve = _resolver()
+    cache_dir = Path(cache_dir or config.project_root() / "data" / "cache" / "extract")
+    found = classify(reports_dir, cache_dir, workers=workers, progress=progress)
+    summary = RunSummary(
+        from_cache=found.from_cache, reports_dir=reports_dir, manifest_rows=len(found.manifest)
+    )
+    inspections, judgements, issues = _tables(found, summary)
 
-    # 1. hash everything (cheap when the index is warm), find what needs parsing
-    shas: dict[str, tuple[str, int]] = {rel: cache.sha(reports_dir, rel) for rel in files}
-    results: dict[str, dict] = {}
-    todo: list[str] = []
-    for rel in files:
-        cached = cache.get(shas[rel][0])
-        if cached is not None:
-            results[rel] = cached
-        else:
-            todo.append(rel)
-    summary = RunSummary(from_cache=len(results))
-
-    # 2. parse what is new, in parallel, with a progress bar
-    if todo:
-        workers = workers or min(2, os.cpu_count() or 1)
-        paths = [reports_dir / rel for rel in todo]
-        if workers > 1 and len(todo) > 4:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                iterator = pool.map(parse_file, paths, chunksize=4)
-                parsed = list(_progress(iterator, len(todo), progress))
-        else:
-            parsed = list(_progress(map(parse_file, paths), len(todo), progress))
-        for rel, result in zip(todo, parsed, strict=True):
-            results[rel] = result
-            cache.put(shas[rel][0], result)
-    cache.save()
-
-    # 3. assemble tables: every input is an inspection row or an issue row
-    inspections, judgements, issues = [], [], []
-    valid_names = [rel for rel in files if _named_like_report(rel)]
-    id_map = ids.assign_ids(valid_names)
-    for rel in files:
-        sha, size = shas[rel]
-        result = results[rel]
-        try:
-            if rel not in id_map:
-                raise BadReportFile(
-                    "file name not recognised",
-                    "expected '<provider URN>_<council>/<title> - <day month year>.pdf'",
-                )
-            if not result["ok"]:
-                raise BadReportFile(result["reason"], result["detail"])
-            urn, _folder_name = ids.urn_and_folder_name(rel)
-            la_code, council = resolve(urn)
-        except BadReportFile as exc:
-            issues.append(
-                {
-                    "file": rel,
-                    "sha256": sha,
-                    "bytes": size,
-                    "outcome": "quarantined",
-                    "reason": exc.reason,
-                    "detail": exc.detail,
-                }
-            )
-            summary.quarantined.append(rel)
-            summary.counts[f"quarantined: {exc.reason}"] += 1
-            continue
-        report = result["report"]
-        inspection_id = id_map[rel]
-        published = report["published_date"] or ids.file_date(rel).isoformat()
-        inspections.append(
-            {
-                "inspection_id": inspection_id,
-                "source": "report",
-                "urn": urn,
-                "la_code": la_code,
-                "council": council,
-                "council_printed": report["council_printed"],
-                "framework": report["framework"],
-                "framework_rule": report["framework_rule"],
-                "start_date": report["start_date"],
-                "end_date": report["end_date"],
-                "published_date": published,
-                "published_date_source": report["published_date_source"],
-                "lead_inspector": report["lead_inspector"],
-                "source_url": manifest.get(rel, {}).get("source_url", ""),
-                "file": rel,
-                "sha256": sha,
-                "pages": result["pages"],
-            }
+    summary.dropped = _dropped(
+        out_dir / "inspections.csv", {r["inspection_id"] for r in inspections}
+    )
+    if summary.dropped and not allow_shrink:
+        shown = ", ".join(summary.dropped[:SHRINK_EXAMPLES])
+        more = len(summary.dropped) - SHRINK_EXAMPLES
+        raise RecordWouldShrink(
+            f"extracting {reports_dir} would drop {len(summary.dropped)} inspection(s) already in "
+            f"{out_dir / 'inspections.csv'} ({shown}{f' and {more} more' if more > 0 else ''}); "
+            f"nothing was written. Check the reports folder (setting ${config.REPORTS_DIR_ENV}, "
+            "or --reports-dir), or pass --allow-shrink if the record should shrink."
         )
-        for judgement in report["judgements"]:
-            judgements.append({"inspection_id": inspection_id, **judgement})
-        summary.parsed.append(rel)
-        summary.counts[f"parsed: {report['framework']}"] += 1
-        if rel not in manifest:
-            summary.counts["note: not in manifest.csv (no source URL)"] += 1
-
-    present = set(files)
-    for row in read_rejected(reports_dir):
-        if row["file"] in present:
-            continue  # the file has since arrived: it was parsed or quarantined above
-        issues.append(
-            {
-                "file": row["file"],
-                "sha256": row["sha256"],
-                "bytes": int(row["bytes"]),
-                "outcome": "quarantined",
-                "reason": row["reason"],
-                "detail": row["detail"],
-            }
+    if summary.dropped:
+        summary.counts["note: inspections dropped from the record (--allow-shrink)"] = len(
+            summary.dropped
         )
-        summary.quarantined.append(row["file"])
-        summary.counts[f"quarantined: {row['reason']}"] += 1
 
     mark_reinspections(inspections)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -322,9 +161,82 @@ def run_extraction(
         out_dir / "extraction_issues.csv",
         sort_by=["file"],
     )
-    if strict and summary.quarantined:
+    if strict and summary.failed_strict:
         summary.counts["strict: failed"] = 1
     return summary
+
+
+def _tables(found: Classification, summary: RunSummary) -> tuple[list, list, list]:
+    """Every classified file becomes an inspection row or an issue row, never both."""
+    inspections: list[dict] = []
+    judgements: list[dict] = []
+    issues: list[dict] = []
+    for item in found.files:
+        if item.outcome in (QUARANTINED, MISSING):
+            issues.append(
+                {
+                    "file": item.file,
+                    "sha256": item.sha256,
+                    # text, so a large size is never written as a float ("1.2e+06")
+                    "bytes": "" if item.bytes is None else str(item.bytes),
+                    "outcome": item.outcome,
+                    "reason": item.reason,
+                    "detail": item.detail,
+                }
+            )
+            (summary.missing if item.outcome == MISSING else summary.quarantined).append(item.file)
+            summary.counts[f"{item.outcome}: {item.reason}"] += 1
+            continue
+        result = item.result or {}
+        report = result["report"]
+        inspections.append(
+            {
+                "inspection_id": item.inspection_id,
+                "source": "report",
+                "urn": item.urn,
+                "la_code": item.la_code,
+                "council": item.council,
+                "council_printed": report["council_printed"],
+                "framework": report["framework"],
+                "framework_rule": report["framework_rule"],
+                "start_date": report["start_date"],
+                "end_date": report["end_date"],
+                "published_date": report["published_date"] or ids.file_date(item.file).isoformat(),
+                "published_date_source": report["published_date_source"],
+                "lead_inspector": report["lead_inspector"],
+                "source_url": found.manifest.get(item.file, {}).get("source_url", ""),
+                "file": item.file,
+                "sha256": item.sha256,
+                "pages": result["pages"],
+            }
+        )
+        for judgement in report["judgements"]:
+            judgements.append({"inspection_id": item.inspection_id, **judgement})
+        summary.parsed.append(item.file)
+        summary.counts[f"parsed: {report['framework']}"] += 1
+        listed = found.manifest.get(item.file)
+        if listed is None:
+            summary.counts["note: not in manifest.csv (no source URL)"] += 1
+        elif listed.get("sha256") and listed["sha256"] != item.sha256:
+            summary.counts[
+                "note: sha256 differs from manifest.csv (file changed since listed)"
+            ] += 1
+    return inspections, judgements, issues
+
+
+def _dropped(previous: Path, now: set[str]) -> list[str]:
+    """Inspection ids of report-based rows in ``previous`` that are not in ``now``."""
+    if not previous.is_file():
+        return []
+    try:
+        before = read_csv(previous)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError):
+        return []
+    if "inspection_id" not in before:
+        return []
+    if "source" in before:
+        before = before[before["source"].fillna("report") == "report"]
+    return sorted(set(before["inspection_id"].dropna()) - now)
 
 
 SECOND_SIF_RULE = "derived: a later SIF inspection of a council already inspected under the SIF"
@@ -347,24 +259,3 @@ def mark_reinspections(inspections: list[dict]) -> None:
             if row["framework"] == "sif":
                 row["framework"] = "sif_reinspection"
                 row["framework_rule"] = SECOND_SIF_RULE
-
-
-def _named_like_report(rel: str) -> bool:
-    try:
-        ids.base_id(rel)
-        return True
-    except ids.BadReportPath:
-        return False
-
-
-def _progress(iterator, total: int, enabled: bool):
-    if not enabled:
-        yield from iterator
-        return
-    from rich.progress import Progress
-
-    with Progress(transient=True) as bar:
-        task = bar.add_task("Extracting reports", total=total)
-        for item in iterator:
-            bar.advance(task)
-            yield item
