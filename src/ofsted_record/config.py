@@ -61,19 +61,26 @@ def warehouse_path() -> Path:
     return PROJECT_ROOT / "data" / "warehouse.duckdb"
 
 
+# Missing paths named in one message (the rest are counted).
+REQUIRE_SHOWN = 3
+
+
 class MissingInput(FileNotFoundError):
     """An input a step needs is not there; the message names the path and the setting."""
 
 
 def require(*paths: Path) -> None:
-    """Stop with one clear message (naming every missing path) before anything is written."""
+    """Stop with one clear message naming what is missing, before anything is read or written."""
     missing = [p for p in paths if not p.exists()]
-    if missing:
-        names = "; ".join(str(p) for p in missing)
-        raise MissingInput(
-            f"input not found: {names} (shared data folder {shared_data_dir()}, "
-            f"set by ${SHARED_DATA_ENV} or ../shared/data beside the project)"
-        )
+    if not missing:
+        return
+    shared = shared_data_dir()
+    setting = f"set by ${SHARED_DATA_ENV}, default ../shared/data beside the project"
+    if not shared.is_dir() and all(p == shared or p.is_relative_to(shared) for p in missing):
+        raise MissingInput(f"shared data folder not found: {shared} ({setting})")
+    shown = "; ".join(str(p) for p in missing[:REQUIRE_SHOWN])
+    more = f" and {len(missing) - REQUIRE_SHOWN} more" if len(missing) > REQUIRE_SHOWN else ""
+    raise MissingInput(f"input not found: {shown}{more} (shared data folder {shared}, {setting})")
 
 
 def shared_path(*parts: str) -> Path:

@@ -190,9 +190,17 @@ def input_files(shared: Path) -> list[str]:
 
 
 def build_sources(shared: Path | None = None) -> dict:
+    """Every input with its provenance; raises ``config.MissingInput`` (naming the paths) when
+    the shared folder or any recorded source is missing, so ``sources.yml`` is never emptied."""
     shared = shared or config.shared_data_dir()
+    config.require(shared)
+    files = input_files(shared)
+    absent = [
+        shared / s.pattern for s in SOURCES if not any(fnmatch.fnmatch(f, s.pattern) for f in files)
+    ]
+    config.require(*absent)
     entries = []
-    for rel in input_files(shared):
+    for rel in files:
         source = source_for(rel)
         if source is None:
             raise LookupError(f"{rel}: no provenance recorded in ofsted_record.provenance.SOURCES")

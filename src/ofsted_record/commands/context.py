@@ -11,12 +11,17 @@ def register(app: typer.Typer) -> None:
         """Build demand, workforce, spending, deprivation and neighbour tables (data/processed/context)."""
         from rich.progress import Progress
 
-        from ofsted_record.config import project_root
+        from ofsted_record.config import MissingInput, project_root
         from ofsted_record.context import build
 
         with Progress(transient=True) as progress:
             task = progress.add_task("reading DfE, MHCLG and IMD files", total=2)
-            result = build.build()
+            try:
+                result = build.build()
+            except MissingInput as exc:
+                progress.stop()
+                typer.echo(f"error: {exc}; nothing written", err=True)
+                raise typer.Exit(code=2) from None
             progress.advance(task)
             paths = build.write(result)
             progress.advance(task)

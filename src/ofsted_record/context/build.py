@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ofsted_record.config import processed_dir
+from ofsted_record.config import processed_dir, require
 from ofsted_record.context import ees, imd, lait, neighbours, ro3, sources
 from ofsted_record.context.councils import councils_on
 from ofsted_record.context.tidy import (
@@ -260,6 +260,8 @@ def source_dictionary() -> pd.DataFrame:
 
 
 def build() -> BuildResult:
+    # A missing input would otherwise surface deep inside pandas (KeyError: 'la_code').
+    require(*sources.required_files())
     result = BuildResult()
     council_rows: list[dict] = []
     area_rows: list[dict] = []

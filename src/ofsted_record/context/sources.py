@@ -45,3 +45,28 @@ def path(parts: tuple[str, ...]) -> Path:
 def label(parts: tuple[str, ...]) -> str:
     """Source name written into the tables: relative, never absolute."""
     return "/".join(parts)
+
+
+def required_files() -> list[Path]:
+    """Every shared file the context build reads: checked before anything is read or written."""
+    single = (
+        CIN,
+        REFERRALS,
+        CPP_SUBSEQUENT,
+        CPP_AT31,
+        CLA_NEW,
+        CLA_OLD,
+        CSWW,
+        POPULATION,
+        SN_2021,
+        SN_2025,
+        LAIT_NEW,
+        LAIT_OLD,
+        IMD_FILE1,
+        IMD_FILE6,
+        IMD_FILE10,
+        IMD_FILE11,
+        DFE_LAS,
+        GEO_CHANGES,
+    )
+    return [path(p) for p in (*single, *RO3.values(), *LTLA_UTLA.values())]
