@@ -1,7 +1,8 @@
 """Build ``data/warehouse.duckdb`` from the processed tables, the register and the context.
 
 The database is written to a temporary file and renamed into place, so a failed build never
-leaves a half-built warehouse behind. SQL lives in ``sql/*.sql`` (run in name order).
+leaves a half-built warehouse behind; a build that was killed leaves its temporary file, which
+the next build removes (``remove_stale_temp_files``; git ignores them). SQL lives in ``sql/*.sql`` (run in name order).
 """
 
 from __future__ import annotations
@@ -120,6 +121,34 @@ def _loaders(
     return [(name, load) for name, load, keep in wanted if keep]
 
 
+def _temp_pid(temp: Path, path: Path) -> int | None:
+    """The process id in ``.<name>.<pid>.tmp`` (or its ``.wal``), None if not such a name."""
+    stem = temp.name.removesuffix(".wal").removesuffix(".tmp")
+    pid = stem.removeprefix(f".{path.name}.")
+    return int(pid) if pid.isdigit() and pid != stem else None
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def remove_stale_temp_files(path: Path) -> list[Path]:
+    """Delete temporary files of builds whose process is gone (killed, or the machine stopped)."""
+    removed = []
+    for temp in sorted(path.parent.glob(f".{path.name}.*.tmp*")):
+        pid = _temp_pid(temp, path)
+        if pid is not None and pid != os.getpid() and not _running(pid):
+            temp.unlink(missing_ok=True)
+            removed.append(temp)
+    return removed
+
+
 def build_warehouse(
     path: Path | None = None,
     processed: Path | None = None,
@@ -131,6 +160,7 @@ def build_warehouse(
     path = Path(path or config.warehouse_path())
     processed = Path(processed or config.processed_dir())
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_files(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     timings: dict[str, float] = {}
