@@ -1,9 +1,12 @@
 """Build the full-text tables: every paragraph of every report, and one row per file.
 
 ``paragraphs.parquet`` (inspection_id, page, paragraph, text) and ``files.csv`` (one row per
-report file, with the reason a file was skipped) go to ``data/processed/fulltext/``. Files are
-read in a pool of worker processes; output is sorted and written with fixed Parquet settings so
-a rebuild gives byte-identical files.
+file and manifest row, with the reason a file was skipped) go to ``data/processed/fulltext/``.
+Which files are reports is decided by the same classification as ``extract``
+(``extract/inputs.py``, sharing its parse cache), so the two stages account for every file in
+the same way: only the reports ``extract`` parses get full text. Reports are read in a pool of
+worker processes; output is sorted and written with fixed Parquet settings so a rebuild gives
+byte-identical files.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ofsted_record import config
-from ofsted_record.extract.ids import BadReportPath, assign_ids, file_date, urn_and_folder_name
-from ofsted_record.extract.pipeline import read_manifest
+from ofsted_record.extract.ids import BadReportPath, file_date, urn_and_folder_name
+from ofsted_record.extract.inputs import MISSING, PARSED, Classification, InputFile, classify
 from ofsted_record.fulltext.pdftext import FileText, read_report
 from ofsted_record.tables import atomic_write_bytes, write_csv
 
@@ -67,20 +70,12 @@ class BuildSummary:
     paragraphs: int
     seconds: float
     out_dir: Path
-
-
-def report_files(reports_dir: Path, manifest: dict[str, dict[str, str]]) -> list[str]:
-    """Relative paths of every report: those in the manifest plus any other PDF on disk."""
-    on_disk = {p.relative_to(reports_dir).as_posix() for p in reports_dir.glob("*/*.pdf")}
-    return sorted(on_disk | set(manifest))
+    missing: int = 0  # manifest rows with no file on disk (also in ``skipped``)
 
 
 def _read(job: tuple[str, str]) -> FileText:
     root, rel = job
-    path = Path(root) / rel
-    if not path.exists():
-        return FileText(rel, "skipped", "listed in manifest.csv but missing on disk")
-    return read_report(path, rel)
+    return read_report(Path(root) / rel, rel)
 
 
 def extract_all(reports_dir: Path, rels: list[str], jobs: int = 2, progress: bool = True):
@@ -178,43 +173,42 @@ def _file_meta(rel: str, lookup: dict[str, tuple[str, str]]) -> dict[str, str | 
     return {"council": name or folder.title(), "la_code": la_code, "published_date": published}
 
 
-def files_frame(
-    texts: list[FileText], ids: dict[str, str], manifest: dict[str, dict[str, str]]
-) -> pd.DataFrame:
+def _skip_reason(item: InputFile) -> str:
+    return f"{item.reason} ({item.detail})" if item.detail else item.reason
+
+
+def files_frame(found: Classification, texts: list[FileText]) -> pd.DataFrame:
+    """One row per classified file or manifest row: its text outcome, or why it has none."""
     lookup = provider_lookup()
+    by_file = {t.rel_path: t for t in texts}
     rows = []
-    for t in texts:
-        meta = manifest.get(t.rel_path, {})
-        status, reason = t.status, t.reason
-        if t.rel_path not in ids:
-            status, reason = "skipped", reason or "file name gives no inspection id"
+    for item in found.files:
+        meta = found.manifest.get(item.file, {})
+        text = by_file.get(item.file)
+        if item.outcome == PARSED and text is not None:
+            status, reason = text.status, text.reason
+        else:
+            status, reason = "skipped", _skip_reason(item)
         rows.append(
             {
-                "inspection_id": ids.get(t.rel_path),
-                "file": t.rel_path,
-                "provider_urn": meta.get("provider_urn"),
+                "inspection_id": item.inspection_id or None,
+                "file": item.file,
+                "provider_urn": meta.get("provider_urn") or item.urn,
                 "source_url": meta.get("source_url"),
-                "sha256": meta.get("sha256"),
-                **_file_meta(t.rel_path, lookup),
+                "sha256": item.sha256 or None,
+                **_file_meta(item.file, lookup),
                 "status": status,
                 "reason": reason or None,
-                "pages": t.pages,
-                "paragraphs": len(t.rows),
+                "pages": text.pages if text else 0,
+                "paragraphs": len(text.rows) if text else 0,
             }
         )
     return pd.DataFrame(rows, columns=FILES_COLUMNS)
 
 
-def safe_ids(rels: list[str]) -> tuple[dict[str, str], list[str]]:
-    """Inspection ids for every well-named path; badly named paths are returned apart."""
-    good, bad = [], []
-    for rel in rels:
-        try:
-            assign_ids([rel])
-            good.append(rel)
-        except BadReportPath:
-            bad.append(rel)
-    return assign_ids(good), bad
+def default_cache_dir() -> Path:
+    """The parse cache shared with ``extract`` (a warm cache makes classifying cheap)."""
+    return config.project_root() / "data" / "cache" / "extract"
 
 
 def build(
@@ -223,20 +217,21 @@ def build(
     *,
     jobs: int = 2,
     progress: bool = True,
+    cache_dir: Path | None = None,
 ) -> BuildSummary:
     """Extract every report's paragraphs and write ``paragraphs.parquet`` + ``files.csv``."""
-    reports_dir = reports_dir or config.reports_dir()
-    out_dir = out_dir or output_dir()
+    reports_dir = Path(reports_dir or config.reports_dir())
+    out_dir = Path(out_dir or output_dir())
     if not reports_dir.is_dir():
         raise FileNotFoundError(f"{reports_dir}: reports folder not found")
     start = time.perf_counter()
-    manifest = read_manifest(reports_dir)
-    rels = report_files(reports_dir, manifest)
-    ids, _ = safe_ids(rels)
-    texts = extract_all(reports_dir, rels, jobs=jobs, progress=progress)
+    found = classify(reports_dir, cache_dir or default_cache_dir(), workers=jobs, progress=progress)
+    reports = [f for f in found.files if f.outcome == PARSED]
+    texts = extract_all(reports_dir, [f.file for f in reports], jobs=jobs, progress=progress)
+    ids = {f.file: f.inspection_id for f in reports}
     table = paragraphs_table(texts, ids)
     atomic_write_bytes(out_dir / PARAGRAPHS_FILE, parquet_bytes(table))
-    files = files_frame(texts, ids, manifest)
+    files = files_frame(found, texts)
     write_csv(files, out_dir / FILES_FILE, sort_by=["file"])
     seconds = time.perf_counter() - start
     skipped = [(r.file, r.reason) for r in files.itertuples() if r.status != "ok"]
@@ -248,4 +243,5 @@ def build(
         paragraphs=table.num_rows,
         seconds=seconds,
         out_dir=out_dir,
+        missing=len(found.of(MISSING)),
     )
