@@ -72,15 +72,19 @@ class MissingInput(FileNotFoundError):
 def require(*paths: Path) -> None:
     """Stop with one clear message naming what is missing, before anything is read or written."""
     missing = [p for p in paths if not p.exists()]
-    if not missing:
-        return
+    if missing:
+        raise missing_input(missing)
+
+
+def missing_input(missing: list[Path]) -> MissingInput:
+    """The error for inputs not found: the shared folder itself when that is what is missing."""
     shared = shared_data_dir()
     setting = f"set by ${SHARED_DATA_ENV}, default ../shared/data beside the project"
     if not shared.is_dir() and all(p == shared or p.is_relative_to(shared) for p in missing):
-        raise MissingInput(f"shared data folder not found: {shared} ({setting})")
+        return MissingInput(f"shared data folder not found: {shared} ({setting})")
     shown = "; ".join(str(p) for p in missing[:REQUIRE_SHOWN])
     more = f" and {len(missing) - REQUIRE_SHOWN} more" if len(missing) > REQUIRE_SHOWN else ""
-    raise MissingInput(f"input not found: {shown}{more} (shared data folder {shared}, {setting})")
+    return MissingInput(f"input not found: {shown}{more} (shared data folder {shared}, {setting})")
 
 
 def shared_path(*parts: str) -> Path:

@@ -198,7 +198,8 @@ def build_sources(shared: Path | None = None) -> dict:
     absent = [
         shared / s.pattern for s in SOURCES if not any(fnmatch.fnmatch(f, s.pattern) for f in files)
     ]
-    config.require(*absent)
+    if absent:
+        raise config.missing_input(absent)
     entries = []
     for rel in files:
         source = source_for(rel)

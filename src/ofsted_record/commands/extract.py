@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
         else:
             source = "given by --reports-dir"
         console = Console(stderr=True)
-        console.print(f"reports folder: {reports_dir} ({source})", highlight=False, markup=False)
+        typer.echo(f"reports folder: {reports_dir} ({source})", err=True)  # never wrapped
         if not reports_dir.is_dir():
             typer.echo(f"error: reports folder not found: {reports_dir} ({source})", err=True)
             raise typer.Exit(code=2)
