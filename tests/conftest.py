@@ -65,6 +65,9 @@ def chromium_args() -> list[str]:
 def warehouse_path() -> Path:
     path = config.warehouse_path()
     if not path.exists():
+        shared = config.shared_data_dir()
+        if not shared.is_dir():  # make test cannot build it without the shared data
+            _need("REQUIRE_CORPUS", f"shared data not found at {shared}, so no warehouse at {path}")
         pytest.fail(f"{path} missing: run `make warehouse` (make test builds it first)")
     return path
 

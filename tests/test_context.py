@@ -272,7 +272,7 @@ def test_stat_neighbours_ten_each(result):
     assert first.neighbour_la_code == "320" and first.closeness == "close"
 
 
-def test_bad_file_named_and_run_continues(tmp_path, monkeypatch):
+def test_bad_file_named_and_run_continues(shared_data, tmp_path, monkeypatch):
     broken = tmp_path / "broken.csv"
     broken.write_text("not,an,export\n1,2,3\n")
     real = sources.path
@@ -284,7 +284,7 @@ def test_bad_file_named_and_run_continues(tmp_path, monkeypatch):
     assert {r["measure"] for r in rows} == {"referrals", "rereferral_percent"}
 
 
-def test_unknown_marker_names_file_and_cell(tmp_path, monkeypatch):
+def test_unknown_marker_names_file_and_cell(shared_data, tmp_path, monkeypatch):
     src = sources.path(sources.CPP_AT31)
     bad = tmp_path / "d5.csv"
     bad.write_text(src.read_text().replace(",1677,", ",??,", 1))

@@ -104,7 +104,7 @@ def test_unknown_parameter_is_rejected_before_running() -> None:
 
 
 @pytest.fixture(scope="module")
-def executed(warehouse_path, tmp_path_factory) -> dict[str, Path]:
+def executed(shared_data, warehouse_path, tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("notebooks")
     done, failed = nbs.execute_all(out)
     assert failed == [], [str(f) for f in failed]

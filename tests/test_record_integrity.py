@@ -506,14 +506,19 @@ def test_paths_check_names_the_missing_shared_folder(
 
 
 def test_tests_skip_without_shared_data_and_fail_when_required(tmp_path: Path) -> None:
-    """Run a corpus test in a child pytest with the shared folder missing."""
-    test = Path(__file__).parent / "test_extract_committed.py"
+    """Two context tests that read the shared data (they failed with it missing) skip, with the
+    reason, in a child pytest; REQUIRE_CORPUS=1 turns the skips into failures."""
+    here = Path(__file__).parent / "test_context.py"
+    tests = [
+        f"{here}::test_bad_file_named_and_run_continues",
+        f"{here}::test_unknown_marker_names_file_and_cell",
+    ]
     env = {**os.environ, config.SHARED_DATA_ENV: str(tmp_path / "nowhere")}
     env.pop("REQUIRE_CORPUS", None)
-    base = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", str(test)]
+    base = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", *tests]
     skipped = subprocess.run([*base, "-rs"], capture_output=True, text=True, env=env, timeout=300)
     assert skipped.returncode == 0, skipped.stdout
-    assert "shared data not found at" in skipped.stdout and "1 skipped" in skipped.stdout
+    assert "shared data not found at" in skipped.stdout and "2 skipped" in skipped.stdout
     env["REQUIRE_CORPUS"] = "1"
     failed = subprocess.run(base, capture_output=True, text=True, env=env, timeout=300)
     assert failed.returncode == 1 and "REQUIRE_CORPUS=1" in failed.stdout
