@@ -84,7 +84,8 @@ class Classification:
     reports_dir: Path
     files: list[InputFile]  # every file on disk, every rejected and every missing row
     manifest: dict[str, dict[str, str]]
-    from_cache: int = 0
+    from_cache: int = 0  # parse results served from the cache
+    parsed_now: int = 0  # files read by the parser in this run
 
     def of(self, outcome: str) -> list[InputFile]:
         return [f for f in self.files if f.outcome == outcome]
@@ -435,4 +436,4 @@ def classify(
         if rel not in present:
             files.append(InputFile(rel, MISSING, MISSING_REASON, "", row.get("sha256", ""), None))
     files.sort(key=lambda f: f.file)
-    return Classification(reports_dir, files, manifest, from_cache)
+    return Classification(reports_dir, files, manifest, from_cache, len(readable) - from_cache)

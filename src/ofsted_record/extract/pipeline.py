@@ -95,6 +95,7 @@ class RunSummary:
     missing: list[str] = field(default_factory=list)  # manifest rows with no file on disk
     counts: Counter[str] = field(default_factory=Counter)
     from_cache: int = 0
+    parsed_now: int = 0  # files read by the parser in this run (not served from the cache)
     reports_dir: Path | None = None
     manifest_rows: int = 0
     dropped: list[str] = field(default_factory=list)  # inspection ids no longer in the record
@@ -125,7 +126,10 @@ def run_extraction(
     cache_dir = Path(cache_dir or config.project_root() / "data" / "cache" / "extract")
     found = classify(reports_dir, cache_dir, workers=workers, progress=progress)
     summary = RunSummary(
-        from_cache=found.from_cache, reports_dir=reports_dir, manifest_rows=len(found.manifest)
+        from_cache=found.from_cache,
+        parsed_now=found.parsed_now,
+        reports_dir=reports_dir,
+        manifest_rows=len(found.manifest),
     )
     inspections, judgements, issues = _tables(found, summary)
 
