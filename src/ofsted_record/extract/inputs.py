@@ -22,7 +22,7 @@ import json
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -45,6 +45,9 @@ REJECTED_COLUMNS = ["file", "sha256", "bytes", "reason", "detail"]
 # Lines of page 1 kept with a parse result: where the council's name is printed when the
 # title does not carry it ("Halton Borough Council" above "Inspection of local authority ...").
 PAGE1_LINES = 12
+
+# Threads hashing files: the machine this runs on has 2 cores.
+HASH_THREADS = 2
 
 PARSED, QUARANTINED, MISSING = "parsed", "quarantined", "missing"
 MISSING_REASON = "listed in manifest.csv but missing on disk"
@@ -127,22 +130,29 @@ def _is_utf8(rel: str) -> bool:
     return True
 
 
-def _walk(reports_dir: Path) -> Iterator[tuple[str, os.DirEntry]]:
-    """(relative path, entry) of everything below the folder, without following links."""
+def _walk(reports_dir: Path) -> Iterator[tuple[str, os.DirEntry | None, OSError | None]]:
+    """(relative path, entry, error) of everything below the folder, without following links;
+    a sub-folder that cannot be listed comes back as (path, None, error)."""
     stack = [""]
     while stack:
         prefix = stack.pop()
-        with os.scandir(reports_dir / prefix if prefix else reports_dir) as it:
-            for entry in it:
-                rel = f"{prefix}/{entry.name}" if prefix else entry.name
-                if not prefix and entry.name.startswith("."):
-                    continue  # a collector's bookkeeping (hidden tables, temp files)
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(rel)
-                    if entry.name.lower().endswith(".pdf"):
-                        yield rel, entry  # a folder named like a report: account for it
-                else:
-                    yield rel, entry
+        try:
+            listing = list(os.scandir(reports_dir / prefix if prefix else reports_dir))
+        except OSError as exc:
+            if not prefix:
+                raise  # the reports folder itself: nothing can be accounted for
+            yield prefix, None, exc
+            continue
+        for entry in listing:
+            rel = f"{prefix}/{entry.name}" if prefix else entry.name
+            if not prefix and entry.name.startswith("."):
+                continue  # a collector's bookkeeping (hidden tables, temp files)
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(rel)
+                if entry.name.lower().endswith(".pdf"):
+                    yield rel, entry, None  # a folder named like a report: account for it
+            else:
+                yield rel, entry, None
 
 
 def _bookkeeping(rel: str) -> bool:
@@ -167,37 +177,59 @@ def _hash(path: Path) -> tuple[str, int]:
 def inventory(reports_dir: Path) -> list[InputFile]:
     """Every entry below ``reports_dir``: readable files hashed, the others quarantined."""
     out: list[InputFile] = []
-    for rel, entry in _walk(reports_dir):
+    for rel, entry, error in _walk(reports_dir):
         if _bookkeeping(rel):
             continue
         item = InputFile(printable(rel))
         out.append(item)
-        if not _is_utf8(rel):
+        if error is not None:
+            item.quarantine("cannot read the folder", error.strerror or type(error).__name__)
+        elif not _is_utf8(rel):
             item.quarantine("file name is not valid UTF-8", f"name bytes: {item.file}")
-            continue
-        path = reports_dir / rel
-        if entry.is_symlink():
-            try:
-                info = path.stat()
-            except OSError as exc:
-                target = os.readlink(path)
-                item.quarantine("broken link", f"points to {target} ({exc.strerror})")
-                continue
         else:
-            info = entry.stat(follow_symlinks=False)
-        kind = next((label for test, label in _FILE_TYPES if test(info.st_mode)), None)
-        if kind is not None or not stat.S_ISREG(info.st_mode):
-            item.quarantine("not a regular file", kind or f"file mode {info.st_mode:o}")
-            continue
-        if any(part.startswith(".") for part in rel.split("/")):
-            item.quarantine("hidden file", "its name starts with a dot")
-        try:
-            item.sha256, item.bytes = _hash(path)
-        except OSError as exc:
-            item.quarantine("cannot read the file", exc.strerror or type(exc).__name__)
-            continue
-        item.path = path
+            try:
+                _check_file(item, reports_dir / rel, entry)
+            except OSError as exc:  # e.g. removed while the run was going
+                item.quarantine("cannot read the file", exc.strerror or type(exc).__name__)
+    _hash_all(out)
     return sorted(out, key=lambda f: f.file)
+
+
+def _check_file(item: InputFile, path: Path, entry: os.DirEntry) -> None:
+    if entry.is_symlink():
+        try:
+            info = path.stat()
+        except OSError as exc:
+            item.quarantine("broken link", f"points to {os.readlink(path)} ({exc.strerror})")
+            return
+    else:
+        info = entry.stat(follow_symlinks=False)
+    kind = next((label for test, label in _FILE_TYPES if test(info.st_mode)), None)
+    if kind is not None or not stat.S_ISREG(info.st_mode):
+        item.quarantine("not a regular file", kind or f"file mode {info.st_mode:o}")
+        return
+    if any(part.startswith(".") for part in item.file.split("/")):
+        item.quarantine("hidden file", "its name starts with a dot")
+    item.path = path  # hashed next (see ``_hash_all``)
+
+
+def _hash_all(items: list[InputFile]) -> None:
+    """sha256 of every regular file, in threads (hashlib releases the GIL on large reads)."""
+    todo = [item for item in items if item.path is not None]
+
+    def one(item: InputFile) -> tuple[str, int] | OSError:
+        try:
+            return _hash(item.path)
+        except OSError as exc:
+            return exc
+
+    with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:
+        for item, got in zip(todo, pool.map(one, todo), strict=True):
+            if isinstance(got, OSError):
+                item.path = None
+                item.quarantine("cannot read the file", got.strerror or type(got).__name__)
+            else:
+                item.sha256, item.bytes = got
 
 
 # ---- parsing (cached by sha256) ---------------------------------------------------------------
@@ -296,7 +328,7 @@ def _register():
     return default_register()
 
 
-def _check_name_and_council(item: InputFile, register) -> None:
+def _check_name_and_council(item: InputFile, register, names: dict[str, str]) -> None:
     from ofsted_record.register import UnresolvedCouncil
 
     try:
@@ -313,7 +345,7 @@ def _check_name_and_council(item: InputFile, register) -> None:
     except UnresolvedCouncil as exc:
         item.quarantine("council not recognised", str(exc))
         return
-    item.council = register.councils.set_index("la_code")["name"].get(item.la_code, "")
+    item.council = names.get(item.la_code, "")
 
 
 def printed_council(report: dict, page1: list[str], register) -> tuple[str, str | None]:
@@ -405,9 +437,10 @@ def classify(
     manifest = read_manifest(reports_dir)
     files = inventory(reports_dir)
     register = register_loader()
+    names = register.councils.set_index("la_code")["name"].to_dict()
     for item in files:
         if item.outcome == PARSED:
-            _check_name_and_council(item, register)
+            _check_name_and_council(item, register, names)
     readable = [f for f in files if f.outcome == PARSED]
     from_cache = parse_all(readable, ParseCache(cache_dir), workers=workers, progress=progress)
     for item in readable:
