@@ -558,3 +558,15 @@ def test_git_ignores_warehouse_temp_files() -> None:
     names = ["data/.warehouse.duckdb.12345.tmp", "data/.warehouse.duckdb.12345.tmp.wal"]
     done = subprocess.run(["git", "check-ignore", *names], cwd=root, capture_output=True, text=True)
     assert done.stdout.split() == names
+
+
+def test_an_unreadable_manifest_is_one_clear_error(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parse_cache: Path
+) -> None:
+    reports = make_corpus(corpus_dir, tmp_path / "r", [BARNSLEY_2014])
+    (reports / "manifest.csv").write_bytes(b"path,provider_urn\n\xff\xfe broken\n")
+    args = ["extract", "--reports-dir", str(reports), "--out-dir", str(tmp_path / "o")]
+    result = cli(args, parse_cache, monkeypatch)
+    assert result.exit_code == 2
+    assert f"{reports / 'manifest.csv'}: cannot be read as a UTF-8 CSV" in result.output
+    assert not (tmp_path / "o").exists()

@@ -30,6 +30,7 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
 
         from ofsted_record import config
+        from ofsted_record.extract.inputs import BadListing
         from ofsted_record.extract.pipeline import RecordWouldShrink, run_extraction
 
         if reports_dir is None:
@@ -53,6 +54,9 @@ def register(app: typer.Typer) -> None:
         except RecordWouldShrink as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(code=3) from None
+        except BadListing as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(code=2) from None
         table = Table(
             title=(
                 f"Extraction of {reports_dir}: {summary.total} files ({summary.from_cache} "

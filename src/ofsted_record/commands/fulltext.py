@@ -21,9 +21,20 @@ def register(app: typer.Typer) -> None:
         progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
     ) -> None:
         """Extract the text of every report page into paragraphs (paragraphs.parquet)."""
+        from ofsted_record import config
+        from ofsted_record.extract.inputs import BadListing
         from ofsted_record.fulltext.build import build
 
-        summary = build(reports_dir, out_dir, jobs=jobs, progress=progress)
+        if reports_dir is None:
+            reports_dir, source = config.reports_dir_setting()
+        else:
+            source = "given by --reports-dir"
+        typer.echo(f"reports folder: {reports_dir} ({source})", err=True)
+        try:
+            summary = build(reports_dir, out_dir, jobs=jobs, progress=progress)
+        except (FileNotFoundError, BadListing) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(code=2) from None
         typer.echo(
             f"{summary.ok}/{summary.files} reports, {summary.pages} pages, "
             f"{summary.paragraphs} paragraphs in {summary.seconds:.1f}s -> {summary.out_dir}"

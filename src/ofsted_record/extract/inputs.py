@@ -101,20 +101,33 @@ class Classification:
 # ---- reading the folder ---------------------------------------------------------------------
 
 
+class BadListing(ValueError):
+    """``manifest.csv`` or ``.rejected.csv`` cannot be read; the message names the file."""
+
+
+def _read_listing(path: Path, key: str) -> list[dict[str, str]]:
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise BadListing(f"{path}: cannot be read as a UTF-8 CSV ({exc})") from exc
+    if rows and key not in rows[0]:
+        raise BadListing(f"{path}: no {key!r} column (columns: {', '.join(rows[0])})")
+    return rows
+
+
 def read_manifest(reports_dir: Path) -> dict[str, dict[str, str]]:
     path = reports_dir / MANIFEST_FILE
     if not path.is_file():
         return {}
-    with path.open(newline="", encoding="utf-8") as handle:
-        return {row["path"]: row for row in csv.DictReader(handle)}
+    return {row["path"]: row for row in _read_listing(path, "path")}
 
 
 def read_rejected(reports_dir: Path) -> list[dict[str, str]]:
     path = reports_dir / REJECTED_FILE
     if not path.is_file():
         return []
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    return _read_listing(path, "file")
 
 
 def printable(rel: str) -> str:
