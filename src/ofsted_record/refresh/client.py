@@ -218,7 +218,9 @@ class OfstedClient:
                                     "too_large", f"Content-Length {expected} > {limit} bytes", False
                                 )
                             content_type = response.headers.get("content-type", "")
-                            for chunk in response.iter_bytes(65536):
+                            # chunks as they arrive (a chunk size would buffer a trickle
+                            # out of sight of the deadline check)
+                            for chunk in response.iter_bytes():
                                 if len(head) < len(PDF_MAGIC):
                                     head = (head + chunk)[:16]
                                     if len(head) >= len(PDF_MAGIC) and not head.startswith(
