@@ -29,6 +29,7 @@ import socket
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -230,7 +231,7 @@ class FakeOfsted:
                     return
                 self._send(404, b"not found", "text/plain")
 
-            def _send_until_close(self, chunks, limit: int | None = None) -> None:
+            def _send_until_close(self, chunks: Iterable[bytes], limit: int | None = None) -> None:
                 """A body with no Content-Length: it ends when the connection closes."""
                 self.send_response(200)
                 self.send_header("Content-Type", "application/pdf")
