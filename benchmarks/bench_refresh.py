@@ -1,14 +1,17 @@
 """Benchmark `refresh` against a local fake Ofsted site built from the whole shared corpus.
 
 Prints: seeding time, a refresh that finds nothing new (target <= 2 s), the same with --verify
-(re-hash every file), and a full download into an empty cache (loopback, rate limit 0), with
-the request counts, so the time at the polite 1 request/s can be projected.
+(re-hash every cached file and re-request every listed report), and a full download into an
+empty cache (loopback, rate limit 0; every file streamed, size- and deadline-bounded and opened
+with PDFium before it is kept), with the request counts, so the time at the polite 1 request/s
+can be projected. The machine's load average is printed too: the figures are wall-clock.
 
     .venv/bin/python benchmarks/bench_refresh.py
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +24,7 @@ from ofsted_record.refresh.run import refresh
 
 
 def main() -> None:
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     corpus = config.shared_path("ofsted-reports")
     providers = load_providers()
     urns = sorted({p.urn for p in providers})

@@ -1,10 +1,14 @@
 """The local reports cache: same layout as the shared corpus.
 
 ``<cache>/<urn>_<council>/<report name>.pdf`` plus ``manifest.csv`` (path, provider_urn,
-source_url, bytes, sha256). Beside it the refresh keeps ``.duplicates.csv`` (URLs whose bytes
-equal a cached file, so they are never stored twice or fetched again; hidden because the
-extractor reads every visible file). Every file is written via a temp file in the same folder
-and a rename; temp files left by an interrupted run are removed on the next.
+source_url, bytes, sha256, origin: ``seeded`` from a corpus or ``downloaded`` by a refresh).
+Beside it the refresh keeps ``.duplicates.csv`` (URLs whose bytes equal a cached file, so they
+are never stored twice or fetched again; hidden because the extractor reads every visible
+file) and ``.superseded.csv`` (earlier versions of reports Ofsted corrected, kept as hidden
+``.superseded/.<sha256>.pdf.old`` files so nothing received is lost and the extractor never
+reads them). Every file is written via a temp file in the same folder and a rename; temp files
+left by an interrupted run are removed on the next. Every path is checked to stay inside the
+cache (``names.inside``) before anything is written there.
 """
 
 from __future__ import annotations
@@ -19,13 +23,27 @@ from pathlib import Path, PurePosixPath
 
 from ofsted_record.refresh.client import PDF_MAGIC, TEMP_PREFIX, TEMP_SUFFIX, Issue
 from ofsted_record.refresh.discover import url_key
+from ofsted_record.refresh.names import UnsafePath, inside
 from ofsted_record.tables import atomic_write_text, sha256_file
 
 MANIFEST = "manifest.csv"
 DUPLICATES = ".duplicates.csv"  # hidden: the extractor reads every visible file
+SUPERSEDED = ".superseded.csv"
+SUPERSEDED_DIR = ".superseded"
 ISSUES = "refresh_issues.csv"
-MANIFEST_COLUMNS = ("path", "provider_urn", "source_url", "bytes", "sha256")
+MANIFEST_COLUMNS = ("path", "provider_urn", "source_url", "bytes", "sha256", "origin")
 DUPLICATE_COLUMNS = ("source_url", "provider_urn", "sha256", "duplicate_of")
+SUPERSEDED_COLUMNS = (
+    "path",
+    "provider_urn",
+    "source_url",
+    "bytes",
+    "sha256",
+    "kept_as",
+    "replaced_by_url",
+    "replaced_by_sha256",
+)
+SEEDED, DOWNLOADED = "seeded", "downloaded"
 ISSUE_COLUMNS = ("provider_urn", "url", "attempt", "outcome", "reason", "detail")
 
 
@@ -36,6 +54,7 @@ class Entry:
     source_url: str
     bytes: int
     sha256: str
+    origin: str = SEEDED  # a manifest from before this column: treated as seeded (no event)
 
 
 def _csv_text(columns: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
@@ -58,6 +77,7 @@ class ReportCache:
         self.root = root
         self.entries: dict[str, Entry] = {}  # by path
         self.duplicates: dict[str, dict[str, str]] = {}  # by url key
+        self.superseded: list[dict[str, str]] = []
         self.removed_temp: list[Path] = []
         root.mkdir(parents=True, exist_ok=True)
         self._load()
@@ -71,18 +91,29 @@ class ReportCache:
                 row["source_url"],
                 int(row["bytes"]),
                 row["sha256"],
+                row.get("origin") or SEEDED,
             )
             self.entries[entry.path] = entry
         for row in _read_csv(self.root / DUPLICATES):
             self.duplicates[url_key(row["source_url"])] = row
+        self.superseded = _read_csv(self.root / SUPERSEDED)
+
+    def path_for(self, rel: str) -> Path:
+        """Absolute path of a cache entry, refusing any that would leave the cache."""
+        return inside(self.root, rel)
 
     def save(self) -> None:
-        """Write the manifest (and duplicates) atomically, rows sorted by path."""
+        """Write the manifest (and duplicates) atomically, rows sorted by path.
+
+        An empty cache gets no manifest: the extractor takes a folder with a manifest for the
+        whole corpus, so an empty one would pass for a record with no reports.
+        """
         rows = [
-            (e.path, e.provider_urn, e.source_url, e.bytes, e.sha256)
+            (e.path, e.provider_urn, e.source_url, e.bytes, e.sha256, e.origin)
             for e in sorted(self.entries.values(), key=lambda e: e.path)
         ]
-        atomic_write_text(self.root / MANIFEST, _csv_text(MANIFEST_COLUMNS, rows))
+        if rows or (self.root / MANIFEST).exists():
+            atomic_write_text(self.root / MANIFEST, _csv_text(MANIFEST_COLUMNS, rows))
         dup_rows = [
             tuple(r[c] for c in DUPLICATE_COLUMNS)
             for r in sorted(self.duplicates.values(), key=lambda r: r["source_url"])
@@ -109,6 +140,37 @@ class ReportCache:
         for e in sorted(self.entries.values(), key=lambda e: e.path):
             out.setdefault(e.sha256, e)
         return out
+
+    def superseded_keys(self) -> set[str]:
+        return {url_key(r["source_url"]) for r in self.superseded}
+
+    def keep_aside(self, old: Entry, new_url: str, new_sha: str) -> None:
+        """Keep the earlier version of a corrected report (hidden, never extracted) and record
+        it in ``.superseded.csv``, before the new version takes its place."""
+        kept = f"{SUPERSEDED_DIR}/.{old.sha256}.pdf.old"
+        dest = self.root / kept
+        if not dest.exists():
+            _link_or_copy(self.path_for(old.path), dest)
+        row = dict(
+            zip(
+                SUPERSEDED_COLUMNS,
+                (
+                    old.path,
+                    old.provider_urn,
+                    old.source_url,
+                    str(old.bytes),
+                    old.sha256,
+                    kept,
+                    new_url,
+                    new_sha,
+                ),
+                strict=True,
+            )
+        )
+        self.superseded = [r for r in self.superseded if r["sha256"] != old.sha256] + [row]
+        ordered = sorted(self.superseded, key=lambda r: (r["path"], r["sha256"]))
+        table = [[r[c] for c in SUPERSEDED_COLUMNS] for r in ordered]
+        atomic_write_text(self.root / SUPERSEDED, _csv_text(SUPERSEDED_COLUMNS, table))
 
     def folder_for(self, urn: str) -> str | None:
         """The folder already used for this provider, if any (keeps names stable)."""
@@ -233,9 +295,13 @@ class ReportCache:
             if actual in known_sha:
                 self.add_duplicate(url, urn, actual, known_sha[actual].path)
                 continue
-            dest = self.root / rel
+            try:
+                dest = self.path_for(rel)
+            except UnsafePath as exc:
+                issues.append(Issue(urn, url, 0, "seed_skipped", "unsafe_path", str(exc)))
+                continue
             _link_or_copy(src, dest)
-            entry = Entry(rel, urn, url, src.stat().st_size, actual)
+            entry = Entry(rel, urn, url, src.stat().st_size, actual, SEEDED)
             self.add(entry)
             known_sha[actual] = entry
             added += 1

@@ -5,6 +5,8 @@
 re-enriched from the current extraction outputs (``inspections.csv`` / ``judgements.csv`` in the
 same folder), so a better extractor improves old rows too. One human line per event, e.g.
 ``Kent: inspection published 2 February 2026 — overall Good; was Requires improvement``.
+A ``corrected`` event is a new version of a report already in the record (same council, title
+and date): it replaces the earlier version, so it is never compared with itself.
 """
 
 from __future__ import annotations
@@ -36,12 +38,12 @@ COLUMNS = (
     "previous_published_date",
     "summary",
 )
-EVENTS = ("published", "withdrawn", "reinstated")
+EVENTS = ("published", "corrected", "withdrawn", "reinstated")
 
 
 @dataclass(frozen=True)
 class Event:
-    event: str  # published | withdrawn | reinstated
+    event: str  # published | corrected | withdrawn | reinstated
     provider_urn: str
     la_code: str
     council: str
@@ -152,9 +154,8 @@ def enrich(event: Event, inspections: list[_Inspection]) -> Event:
     if ev.event == "reinstated":
         return replace(ev, summary=f"{council}: report published {when} listed again by Ofsted")
     if match is None:
-        return replace(
-            ev, summary=f"{council}: inspection published {when} — grades not extracted yet"
-        )
+        what = "corrected report of the inspection" if ev.event == "corrected" else "inspection"
+        return replace(ev, summary=f"{council}: {what} published {when} — grades not extracted yet")
 
     def same_council(i: _Inspection) -> bool:
         if ev.la_code and i.la_code:
@@ -165,7 +166,12 @@ def enrich(event: Event, inspections: list[_Inspection]) -> Event:
         (
             i
             for i in inspections
-            if same_council(i) and i.overall and i.published and i.published < published
+            if same_council(i)
+            and i.inspection_id != match.inspection_id
+            and i.file != match.file
+            and i.overall
+            and i.published
+            and i.published < published
         ),
         key=lambda i: (i.published, i.inspection_id),
     )
@@ -184,6 +190,12 @@ def enrich(event: Event, inspections: list[_Inspection]) -> Event:
         verdict = "no overall effectiveness grade (2026 framework)"
     else:
         verdict = "no overall effectiveness grade found"
+    if ev.event == "corrected":
+        return replace(
+            ev,
+            summary=f"{council}: corrected report of the inspection published {when} — "
+            f"{verdict} (replaces the earlier version)",
+        )
     was = f"was {grade_label(prev.overall)}" if prev else "no earlier graded report"
     return replace(ev, summary=f"{council}: inspection published {when} — {verdict}; {was}")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 import threading
 import time
@@ -34,6 +35,11 @@ EOF_WINDOW = (
 )
 TEMP_PREFIX = ".refresh-"
 TEMP_SUFFIX = ".part"
+# the last cross-reference pointer before %%EOF; a body cut short and ending in a stray %%EOF
+# has none (or one pointing past the end), which PDFium alone does not always notice
+STARTXREF_RE = re.compile(rb"startxref\s+(\d+)\s+%%EOF")
+XREF_TARGET_RE = re.compile(rb"\s*(xref|\d+\s+\d+\s+obj)")
+LINEARIZED_LENGTH_RE = re.compile(rb"/Linearized\s+[\d.]+.{0,200}?/L\s+(\d+)", re.S)
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,11 @@ class Settings:
     retries: int = 3  # extra attempts after the first
     backoff: float = 1.0  # first wait between attempts; doubles each time (capped at 60 s)
     user_agent: str = USER_AGENT
+    # a whole download must finish within this many seconds (a body trickling in a byte at a
+    # time never trips the per-read timeout); checked between chunks, so it can overrun by at
+    # most one read timeout
+    deadline: float = 300.0
+    max_bytes: int = 50_000_000  # the largest report in the corpus is under 1 MB
 
 
 @dataclass(frozen=True)
@@ -76,12 +87,27 @@ class Downloaded:
     bytes: int
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def publish_mode(path: Path) -> None:
+    """mkstemp creates 0600; a stored report gets the mode any new file would (0644 under the
+    usual umask 022), like the project's other outputs."""
+    os.chmod(path, 0o666 & ~_umask())
+
+
 @dataclass
 class OfstedClient:
     settings: Settings
     issues: list[Issue] = field(default_factory=list)
+    # injected in tests so politeness and deadlines are checked without wall-clock timing
     sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
     requests: int = 0
+    request_times: list[float] = field(default_factory=list)  # clock() at each request start
 
     def __post_init__(self) -> None:
         self._http = httpx.Client(
@@ -112,10 +138,11 @@ class OfstedClient:
     def _throttle(self) -> None:
         with self._lock:
             if self._last_start is not None and self.settings.rate_limit > 0:
-                wait = self._last_start + self.settings.rate_limit - time.monotonic()
+                wait = self._last_start + self.settings.rate_limit - self.clock()
                 if wait > 0:
                     self.sleep(wait)
-            self._last_start = time.monotonic()
+            self._last_start = self.clock()
+            self.request_times.append(self._last_start)
             self.requests += 1
 
     # -- retry loop -----------------------------------------------------------------------
@@ -164,13 +191,16 @@ class OfstedClient:
         """Stream ``url`` into a temp file in ``dest_dir`` and verify it is a whole PDF.
 
         Checks: status; first bytes ``%PDF-`` (Ofsted sometimes serves an HTML page with 200);
-        byte count equals Content-Length; ``%%EOF`` near the end. A failed check deletes the
-        temp file; nothing partial survives.
+        at most ``max_bytes`` (announced or received) within ``deadline`` seconds; byte count
+        equals Content-Length; ``%%EOF`` near the end; and the file really opens as a PDF
+        (see ``check_pdf``). A failed check deletes the temp file; nothing partial survives.
         """
         dest_dir.mkdir(parents=True, exist_ok=True)
+        limit = self.settings.max_bytes
 
         def attempt() -> Downloaded:
             self._throttle()
+            started = self.clock()
             fd, tmp_name = tempfile.mkstemp(dir=dest_dir, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
             tmp = Path(tmp_name)
             try:
@@ -183,8 +213,14 @@ class OfstedClient:
                         with self._http.stream("GET", url) as response:
                             _check_status(response)
                             expected = _content_length(response)
+                            if expected is not None and expected > limit:
+                                raise FetchError(
+                                    "too_large", f"Content-Length {expected} > {limit} bytes", False
+                                )
                             content_type = response.headers.get("content-type", "")
-                            for chunk in response.iter_bytes(65536):
+                            # chunks as they arrive (a chunk size would buffer a trickle
+                            # out of sight of the deadline check)
+                            for chunk in response.iter_bytes():
                                 if len(head) < len(PDF_MAGIC):
                                     head = (head + chunk)[:16]
                                     if len(head) >= len(PDF_MAGIC) and not head.startswith(
@@ -196,10 +232,20 @@ class OfstedClient:
                                             f"(content-type {content_type or 'none'})",
                                             transient=False,
                                         )
+                                size += len(chunk)
+                                if size > limit:
+                                    raise FetchError(
+                                        "too_large", f"body passed {limit} bytes", False
+                                    )
                                 handle.write(chunk)
                                 digest.update(chunk)
-                                size += len(chunk)
                                 tail = (tail + chunk)[-EOF_WINDOW:]
+                                if self.clock() - started > self.settings.deadline:
+                                    raise FetchError(
+                                        "deadline",
+                                        f"{size} bytes after {self.settings.deadline:g} s",
+                                        transient=True,
+                                    )
                     except httpx.HTTPError as exc:
                         raise _transport_error(exc) from exc
                 if not head.startswith(PDF_MAGIC):
@@ -212,12 +258,53 @@ class OfstedClient:
                     raise FetchError(
                         "missing_eof", f"no %%EOF in the last {EOF_WINDOW} of {size} bytes", True
                     )
+                check_pdf(tmp, size)
+                publish_mode(tmp)
                 return Downloaded(tmp, digest.hexdigest(), size)
             except BaseException:
                 tmp.unlink(missing_ok=True)
                 raise
 
         return self._with_retries(urn, url, attempt)  # type: ignore[return-value]
+
+
+def check_pdf(path: Path, size: int) -> None:
+    """Raise ``FetchError('unreadable_pdf')`` unless ``path`` is a whole PDF.
+
+    Three checks, all cheap: the last ``startxref`` before ``%%EOF`` points at a
+    cross-reference table or stream inside the file (a body cut short and ending in a stray
+    ``%%EOF`` has no such pointer; every corpus report has one); a linearized file's declared
+    length (``/L``) equals its size; and PDFium opens it with at least one page.
+    """
+    import pypdfium2 as pdfium
+
+    with path.open("rb") as handle:
+        first = handle.read(1024)
+        handle.seek(max(0, size - EOF_WINDOW))
+        tail = handle.read()
+        pointers = list(STARTXREF_RE.finditer(tail))
+        if not pointers:
+            raise FetchError("unreadable_pdf", "no startxref before %%EOF: body cut short", True)
+        offset = int(pointers[-1].group(1))
+        if offset >= size:
+            raise FetchError("unreadable_pdf", f"startxref {offset} is past the end", True)
+        handle.seek(offset)
+        if not XREF_TARGET_RE.match(handle.read(64)):
+            raise FetchError("unreadable_pdf", f"startxref {offset} points at no xref", True)
+    linearized = LINEARIZED_LENGTH_RE.search(first)
+    if linearized and int(linearized.group(1)) != size:
+        raise FetchError(
+            "unreadable_pdf", f"linearized length {linearized.group(1)}, got {size} bytes", True
+        )
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise FetchError("unreadable_pdf", f"PDFium: {exc}", True) from exc
+    try:
+        if len(document) < 1:
+            raise FetchError("unreadable_pdf", "PDF has no pages", True)
+    finally:
+        document.close()
 
 
 def _content_length(response: httpx.Response) -> int | None:

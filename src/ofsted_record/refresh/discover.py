@@ -20,6 +20,8 @@ from datetime import date, datetime
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
+from ofsted_record.refresh.names import safe_filename
+
 FILE_ID_RE = re.compile(r"/v1/file/(\d+)(?:[/?#]|$)")
 # "<title>, pdf - 19 November 2021" (also the odd ",  pdf" and "as pdf" variants Ofsted printed)
 NONVISUAL_RE = re.compile(r"^(?P<title>.+?)\s*-\s*(?P<date>\d{1,2}\s+[A-Za-z]+\s+\d{4})\s*$")
@@ -179,8 +181,9 @@ class _PageParser(HTMLParser):
         self._close_link()
 
 
-def _filename(title: str, nonvisual: str, published: date | None) -> str:
-    """The scrape tool's name: nonvisual text lower-cased minus ', pdf' (inner spaces kept)."""
+def _filename(title: str, nonvisual: str, published: date | None, fallback: str) -> str:
+    """The scrape tool's name: nonvisual text lower-cased minus ', pdf' (inner spaces kept),
+    then made safe and bounded (``names.safe_filename``: the text is the server's)."""
     if nonvisual and NONVISUAL_RE.match(_norm(nonvisual)):
         name = nonvisual.lower().replace(", pdf", "")
     elif published is not None:
@@ -188,7 +191,7 @@ def _filename(title: str, nonvisual: str, published: date | None) -> str:
     else:
         name = _norm(title).lower()
     name = re.sub(r"[\t\r\n]+", " ", name).replace("\u2019", "'")
-    return name.replace("/", "-").replace("\\", "-").strip() + ".pdf"
+    return safe_filename(name.strip() + ".pdf", fallback)
 
 
 def parse_provider_page(html: str, page_url: str) -> ProviderPage:
@@ -226,7 +229,7 @@ def parse_provider_page(html: str, page_url: str) -> ProviderPage:
                 file_id=fid,
                 title=title,
                 published=published,
-                filename=_filename(title, nonvisual, published),
+                filename=_filename(title, nonvisual, published, f"report {fid or len(seen)}"),
             )
         )
     name = _norm(" ".join(parser.h1)) or None

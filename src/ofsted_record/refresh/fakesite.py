@@ -9,6 +9,12 @@ Faults: ``slow`` (sleep ``slow_seconds`` before answering, beyond the client tim
 ``500``/``503``, ``404``, ``truncate`` (send half the body then close, Content-Length says the
 whole), ``truncate_eof`` (half the body with a matching Content-Length: only the missing
 ``%%EOF`` shows it), ``html`` (an HTML error page with status 200), ``blank`` (a provider page listing nothing).
+Hostile faults (issue 18): ``trickle`` (the right Content-Length, then one byte every
+``trickle_interval`` seconds for up to ``trickle_seconds``), ``endless`` (``%PDF-`` then zeros
+with no Content-Length, up to ``endless_bytes``), ``cut_eof`` (half the body plus a stray
+``%%EOF``, no Content-Length: only opening the PDF shows it). Hostile page text (``..`` in the
+heading, over-long or dot-first titles) comes from the provider's ``name`` and each report's
+``nonvisual`` text, which are served as given.
 The server answers at most ``max_requests`` requests and shuts itself down after ``lifetime``
 seconds, so a broken test can never leave it running.
 """
@@ -23,6 +29,7 @@ import socket
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -108,6 +115,9 @@ def render_provider_page(provider: FakeProvider, files_base: str) -> str:
 class FakeOfsted:
     providers: dict[str, FakeProvider]
     slow_seconds: float = 0.5
+    trickle_interval: float = 0.2
+    trickle_seconds: float = 6.0
+    endless_bytes: int = 64 << 20
     max_requests: int = 2000
     lifetime: float = 120.0
     faults: dict[str, deque[str]] = field(default_factory=lambda: defaultdict(deque))
@@ -208,10 +218,49 @@ class FakeOfsted:
                         self.close_connection = True
                     elif fault == "truncate_eof":
                         self._send(200, body[: len(body) // 2], "application/pdf")
+                    elif fault == "cut_eof":
+                        self._send_until_close([body[: len(body) // 2], b"\n%%EOF\n"])
+                    elif fault == "trickle":
+                        self._trickle(body)
+                    elif fault == "endless":
+                        zeros = bytes(1 << 16)
+                        chunks = (b"%PDF-1.7\n" if i == 0 else zeros for i in range(10**9))
+                        self._send_until_close(chunks, site.endless_bytes)
                     else:
                         self._send(200, body, "application/pdf")
                     return
                 self._send(404, b"not found", "text/plain")
+
+            def _send_until_close(self, chunks: Iterable[bytes], limit: int | None = None) -> None:
+                """A body with no Content-Length: it ends when the connection closes."""
+                self.send_response(200)
+                self.send_header("Content-Type", "application/pdf")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.close_connection = True
+                sent = 0
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    for chunk in chunks:
+                        self.wfile.write(chunk)
+                        sent += len(chunk)
+                        if limit is not None and sent >= limit:
+                            break
+
+            def _trickle(self, body: bytes) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/pdf")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.close_connection = True
+                stop = time.monotonic() + site.trickle_seconds
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    for i in range(len(body)):
+                        if time.monotonic() > stop:
+                            break
+                        self.wfile.write(body[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(site.trickle_interval)
 
             def _send(self, code: int, body: bytes, ctype: str, length: int | None = None) -> None:
                 self.send_response(code)
