@@ -64,8 +64,10 @@ def findings_markdown(con: duckdb.DuckDBPyConnection) -> str:
         "no overall grade."
     )
     for result in claims.check_all(con):
+        source = f" Source: [{result.source}]({result.source_url})." if result.source_url else ""
         lines.append(
-            f"- **“{result.claim}”** ({result.said_by}) — *{result.verdict}*. {result.finding}"
+            f"- **“{result.claim}”** ({result.said_by}) — *{result.verdict}*. "
+            f"{result.finding}{source}"
         )
     lines += [
         "",
