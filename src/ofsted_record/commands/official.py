@@ -26,6 +26,11 @@ def register(app: typer.Typer) -> None:
         if not s.reconciled:
             return
         typer.echo("reconciliation: " + ", ".join(f"{k} {v}" for k, v in s.status_counts.items()))
+        if s.status_counts_2024:
+            typer.echo(
+                "reconciliation with the 31 March 2024 workbook (ILACS): "
+                + ", ".join(f"{k} {v}" for k, v in s.status_counts_2024.items())
+            )
         typer.echo(f"record: {s.record_inspections} inspections, {s.record_judgements} judgements")
         for line in s.unexplained:
             typer.echo(f"UNEXPLAINED disagreement: {line}", err=True)

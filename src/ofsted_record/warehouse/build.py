@@ -49,6 +49,13 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("extraction_issues", ("extraction_issues.csv",), {}, required=False),
     TableSpec("reconciliation", ("reconciliation.csv",), {}, required=False),
     TableSpec("official_judgements", ("official_judgements.csv",), {}, required=False),
+    # Ofsted's 31 March 2024 workbook: each council's latest ILACS judgements on that date.
+    TableSpec(
+        "official_standing_2024",
+        ("official_2024_standing.csv",),
+        {"inspection_date": DATE},
+        required=False,
+    ),
 )
 
 LOAD_CSV = "CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv(?, all_varchar = true, header = true)"
