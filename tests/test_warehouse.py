@@ -248,3 +248,15 @@ def test_interventions_refuse_unknown_events(tmp_path: Path, shared_data: Path) 
     frame.to_csv(bad, index=False)
     with duckdb.connect() as memory, pytest.raises(InterventionsError, match="unknown event"):
         load_interventions(memory, bad)
+
+
+def test_north_lincolnshire_not_outstanding_while_inspectors_on_site(con) -> None:
+    # '80527_north lincolnshire/children's services inspection - 04 september 2017.pdf' p1:
+    # "Inspection date: 20 June 2017 ─ 13 July 2017" (a box-drawing dash, once read as the single
+    # day 20 June), "Children's services in North Lincolnshire are outstanding". On 30 June 2017
+    # inspectors were still on site: that inspection cannot count yet under any rule.
+    for rule in queries.RULES:
+        row = _row(queries.standing(con, date(2017, 6, 30), rule), "813")
+        assert row["inspection_id"] != "80527-2017-09-04", rule
+    after = _row(queries.standing(con, date(2017, 7, 31), "ended_by"), "813")
+    assert (after["inspection_id"], after["grade"]) == ("80527-2017-09-04", "outstanding")
