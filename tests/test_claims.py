@@ -49,15 +49,32 @@ def test_nineteen_of_74_window_matches_an_independent_count(con, record) -> None
     result = claims.claim_19_of_74(con)
     sif = record[(record["framework"] == "sif") & (record["area"] == "overall_effectiveness")]
     window = sif[sif["published_date"].between(pd.Timestamp(2014, 2, 1), pd.Timestamp(2015, 9, 30))]
-    assert result.figures["councils"] == window["la_code"].nunique()
+    assert result.figures["councils_in_window"] == window["la_code"].nunique()
     assert (
-        result.figures["inadequate"]
+        result.figures["inadequate_in_window"]
         == window.loc[window["grade"] == "inadequate", "la_code"].nunique()
     )
     firsts = sif.sort_values(["published_date", "la_code"]).groupby("la_code").head(1)
     firsts = firsts.sort_values(["published_date", "la_code"]).head(74)
     assert result.figures["inadequate_at_74th"] == int((firsts["grade"] == "inadequate").sum())
     assert str(result.figures["date_74th"]) == str(firsts["published_date"].iloc[-1].date())
+
+
+def test_nineteen_of_74_on_the_sources_reading(con, record) -> None:
+    """Ofsted's count behind the claim: SIF reports published by 30 November 2015. Recounted
+    from the processed tables, the record gives exactly 19 of 74, so the verdict on that
+    reading is 'supported'; the claim names its source with a web address."""
+    result = claims.claim_19_of_74(con)
+    sif = record[(record["framework"] == "sif") & (record["area"] == "overall_effectiveness")]
+    known = sif[sif["published_date"] <= pd.Timestamp(2015, 11, 30)]
+    councils = known["la_code"].nunique()
+    inadequate = known.loc[known["grade"] == "inadequate", "la_code"].nunique()
+    assert (councils, inadequate) == (74, 19)
+    assert (result.figures["councils"], result.figures["inadequate"]) == (councils, inadequate)
+    assert result.figures["cut_off"] == date(2015, 11, 30)
+    assert result.verdict == "supported"
+    assert "30 November 2015" in result.finding and "19 of 74" in result.finding
+    assert result.source and result.source_url.startswith("https://")
 
 
 def test_six_months_uses_every_spell(con) -> None:

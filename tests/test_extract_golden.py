@@ -159,6 +159,19 @@ GOLDEN: list[Golden] = [
     Golden("80559_southend-on-sea/children's services inspection - 07 july 2016.pdf", "sif",
            "2016-04-25", "2016-05-19", "2016-07-07", "Mike Ferguson",
            sif(RI, RI, RI, GOOD, GOOD, RI) | {"lscb": (RI, 34)}),
+    # Bradford 2014: p1 "Inspection date: 18 Feb 2014 – 12 March 2014" (abbreviated month; the
+    # start was once read as 14 March 2013 from the "14" of "2014"), no publication date printed,
+    # "The overall judgement is requires improvement", table RI/Good/Good/Good/Good, LSCB "is
+    # good" on p1; p6 lead Lynn Radley.
+    Golden("80449_bradford/children's services inspection - 23 may 2014.pdf", "sif",
+           "2014-02-18", "2014-03-12", None, "Lynn Radley",
+           sif(RI, RI, GOOD, GOOD, GOOD, GOOD) | {"lscb": (GOOD, 1)}),
+    # North Lincolnshire 2017: p1 "Inspection date: 20 June 2017 ─ 13 July 2017" (a box-drawing
+    # line; once read as the single day 20 June 2017), published 4 September 2017, "are
+    # outstanding", table Good/Out/Out/Out/Out; p29 LSCB "is outstanding"; p34 Graham Reiter.
+    Golden("80527_north lincolnshire/children's services inspection - 04 september 2017.pdf", "sif",
+           "2017-06-20", "2017-07-13", "2017-09-04", "Graham Reiter",
+           sif(OUT, GOOD, OUT, OUT, OUT, OUT) | {"lscb": (OUT, 29)}),
     # City of London (p1 image): "Inspection date: 28 July 2016" (one date printed), published
     # 20 September 2016, "are good", adoption "Not judged", leadership Outstanding; p33 LSCB "is
     # outstanding"; p41 lead Stephanie Murray.
@@ -538,6 +551,9 @@ COUNCIL_PRINTED: dict[str, str] = {
     "80555_somerset/children's services inspection - 29 january 2018.pdf": "Somerset County Council",
     "80567_surrey/children's services inspection - 03 august 2015.pdf": "Surrey Safeguarding Children Board",
     # 2018-20 ILACS layout: "<page no> <Council> Inspection of children's social care services"
+    # SIF council: the first line only; p1 prints "City of Bradford Metropolitan District / Council".
+    "80449_bradford/children's services inspection - 23 may 2014.pdf": "City of Bradford Metropolitan District",
+    "80527_north lincolnshire/children's services inspection - 04 september 2017.pdf": "North Lincolnshire",
     "80449_bradford/children's services inspection - 29 october 2018.pdf": "City of Bradford Metropolitan District Council",
     "80533_nottingham/children's services inspection - 07 january 2019.pdf": "Nottingham City Council",
     "80535_oldham/children's services inspection - 04 march 2019.pdf": "Oldham Metropolitan Borough Council",

@@ -133,7 +133,7 @@ def test_a_failed_build_leaves_no_half_warehouse(tmp_path: Path) -> None:
 
 
 def test_intervention_before_and_after(con) -> None:
-    # interventions.csv: 'Birmingham,trust_launched,2018-04-01,day'. Before: the SIF
+    # interventions.csv: 'Birmingham,trust_launched,2018-04-01,month'. Before: the SIF
     # re-inspection published 25 November 2016 (80429_birmingham/... 25 november 2016.pdf p1:
     # 'Children's services in Birmingham are inadequate'). After: ILACS published 17 January 2019
     # (... 17 january 2019.pdf p1: 'Overall effectiveness Requires improvement to be good').
@@ -156,3 +156,107 @@ def test_repeat_failures_have_a_gap(con) -> None:
     assert knowsley["days_between"] == (date(2025, 1, 20) - date(2017, 6, 13)).days
     later = repeats[repeats["spell_number"] > 1]
     assert (later["days_between"] > 0).all()
+
+
+def test_ofsted_31_march_rule_allows_three_months_to_publish(con) -> None:
+    # Hartlepool (805): ILACS short ended 22 March 2024 ('80473_hartlepool/children's services
+    # inspection - 16 may 2024.pdf' p1: 'Inspection dates: 18 to 22 March 2024', overall
+    # Outstanding), published 16 May 2024: inside Ofsted's 30 June cut-off for 31 March 2024,
+    # outside the 30 April cut-off of its releases up to 2023.
+    as_at = date(2024, 3, 31)
+    ofsted = _row(queries.standing(con, as_at, "ofsted_31_march"), "805")
+    assert (ofsted["grade"], ofsted["inspection_id"]) == ("outstanding", "80473-2024-05-16")
+    old = _row(queries.standing(con, as_at, "published_within_month"), "805")
+    assert (old["grade"], old["inspection_id"]) == ("good", "80473-2018-08-28")
+    assert queries.ofsted_rule(2024) == "ofsted_31_march"
+    assert queries.ofsted_rule(2023) == "published_within_month"
+    assert _row(queries.standing_31_march(con, 2024), "805")["grade"] == "outstanding"
+    # Wakefield (384): ILACS ended 28 March 2025, published 18 July 2025, after 30 June: Ofsted's
+    # figures at 31 March 2025 still show the previous result; 'ended_by' (as known now) does not.
+    march_2025 = date(2025, 3, 31)
+    assert _row(queries.standing(con, march_2025, "ended_by"), "384")["inspection_id"] == (
+        "80451-2025-07-18"
+    )
+    assert _row(queries.standing_31_march(con, 2025), "384")["inspection_id"] != (
+        "80451-2025-07-18"
+    )
+
+
+def test_counting_rules_are_described_truthfully(con) -> None:
+    rules = dict(con.execute("SELECT rule, description FROM counting_rules").fetchall())
+    assert set(rules) == set(queries.RULES)
+    assert "Ofsted does not count this way" in rules["ended_by"]
+    assert "by 30 June" in rules["ofsted_31_march"]
+    assert "by 30 April" in rules["published_within_month"]
+
+
+def test_interventions_carry_their_source(con) -> None:
+    # interventions.csv (revised December 2026): 190 rows, 70 councils, every row with the page
+    # it comes from and a quote; new events notice_lifted and intervention_ended.
+    outcomes = queries.intervention_outcomes(con)
+    assert len(outcomes) == 190
+    assert outcomes["council_as_written"].nunique() == 70
+    assert outcomes["source_url"].str.match(r"https?://").all()
+    assert (outcomes["quote"].str.len() > 0).all()
+    assert {"notice_lifted", "intervention_ended"} <= set(outcomes["event"])
+    assert outcomes["event_label"].notna().all()
+    # Coventry row: 'Coventry,notice_lifted,2017-06-13,day,DfE removed children's services from
+    # intervention on publication of the 'requires improvement' re-inspection'.
+    coventry = outcomes[(outcomes["la_code"] == "331") & (outcomes["event"] == "notice_lifted")]
+    assert len(coventry) == 1
+    assert coventry.iloc[0]["event_label"] == "Improvement notice lifted"
+    assert coventry.iloc[0]["event_kind"] == "end"
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("javascript:alert(1)", "not an http(s) address"),
+        ("file:///etc/passwd", "not an http(s) address"),
+        ("www.gov.uk/page", "not an http(s) address"),
+    ],
+)
+def test_interventions_refuse_non_http_source_urls(
+    tmp_path: Path, shared_data: Path, url: str, reason: str
+) -> None:
+    import duckdb
+
+    from ofsted_record.warehouse.build import InterventionsError, load_interventions
+
+    frame = pd.read_csv(
+        shared_data / "interventions" / "interventions.csv", dtype=str, keep_default_na=False
+    )
+    frame.loc[5, "source_url"] = url
+    bad = tmp_path / "interventions.csv"
+    frame.to_csv(bad, index=False)
+    with duckdb.connect() as memory, pytest.raises(InterventionsError) as error:
+        load_interventions(memory, bad)
+    message = str(error.value)
+    assert str(bad) in message and "row 7" in message and reason in message
+
+
+def test_interventions_refuse_unknown_events(tmp_path: Path, shared_data: Path) -> None:
+    import duckdb
+
+    from ofsted_record.warehouse.build import InterventionsError, load_interventions
+
+    frame = pd.read_csv(
+        shared_data / "interventions" / "interventions.csv", dtype=str, keep_default_na=False
+    )
+    frame.loc[0, "event"] = "council_abolished"
+    bad = tmp_path / "interventions.csv"
+    frame.to_csv(bad, index=False)
+    with duckdb.connect() as memory, pytest.raises(InterventionsError, match="unknown event"):
+        load_interventions(memory, bad)
+
+
+def test_north_lincolnshire_not_outstanding_while_inspectors_on_site(con) -> None:
+    # '80527_north lincolnshire/children's services inspection - 04 september 2017.pdf' p1:
+    # "Inspection date: 20 June 2017 ─ 13 July 2017" (a box-drawing dash, once read as the single
+    # day 20 June), "Children's services in North Lincolnshire are outstanding". On 30 June 2017
+    # inspectors were still on site: that inspection cannot count yet under any rule.
+    for rule in queries.RULES:
+        row = _row(queries.standing(con, date(2017, 6, 30), rule), "813")
+        assert row["inspection_id"] != "80527-2017-09-04", rule
+    after = _row(queries.standing(con, date(2017, 7, 31), "ended_by"), "813")
+    assert (after["inspection_id"], after["grade"]) == ("80527-2017-09-04", "outstanding")

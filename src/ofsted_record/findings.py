@@ -7,6 +7,7 @@ checks the committed block equals a fresh computation, so no figure there is typ
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -58,14 +59,29 @@ def findings_markdown(con: duckdb.DuckDBPyConnection) -> str:
     counts = graded["grade"].value_counts()
     lines.append(
         f"- **Standing on {as_at:%-d %B %Y}** (latest overall grade, inspections ended by that "
-        f"date): {_pct(int(counts.get('inadequate', 0)), len(graded))} councils with an overall "
+        f"date, as known now): {_pct(int(counts.get('inadequate', 0)), len(graded))} councils with an overall "
         f"grade inadequate, {_pct(int(counts.get('good', 0) + counts.get('outstanding', 0)), len(graded))}"
         f" good or outstanding; {no_grade} councils' latest inspection (2026 framework) gives "
         "no overall grade."
     )
+    # Ofsted's own 31 March figure for the latest year whose publication cut-off the data covers.
+    year = as_at.year if date(as_at.year, 6, 30) <= as_at else as_at.year - 1
+    march = queries.standing_31_march(con, year)
+    march_graded = march[march["status"] == "graded"]
+    march_counts = march_graded["grade"].value_counts()
+    cut_off = "30 June" if queries.ofsted_rule(year) == "ofsted_31_march" else "30 April"
+    good = int(march_counts.get("good", 0) + march_counts.get("outstanding", 0))
+    lines.append(
+        f"- **On 31 March {year}, counted as Ofsted counts** (inspections ended by then with a "
+        f"report published by {cut_off}): "
+        f"{_pct(int(march_counts.get('inadequate', 0)), len(march_graded))} councils with an "
+        f"overall grade inadequate, {_pct(good, len(march_graded))} good or outstanding."
+    )
     for result in claims.check_all(con):
+        source = f" Source: [{result.source}]({result.source_url})." if result.source_url else ""
         lines.append(
-            f"- **“{result.claim}”** ({result.said_by}) — *{result.verdict}*. {result.finding}"
+            f"- **“{result.claim}”** ({result.said_by}) — *{result.verdict}*. "
+            f"{result.finding}{source}"
         )
     lines += [
         "",

@@ -9,7 +9,7 @@ from ofsted_record.charts.common import SOURCE_RECORD, month_year, plain_records
 from ofsted_record.charts.palette import ALL_GRADES, GRADE_ORDER, MUTED, grade_scale
 
 COLUMNS = ("date", "framework", "area", "grade", "grade_label", "report_url")
-INTERVENTION_COLUMNS = ("date", "event")
+INTERVENTION_COLUMNS = ("date", "event", "event_label", "source", "source_url")
 
 
 def describe_council(council: str, df: pd.DataFrame, interventions: pd.DataFrame) -> str:
@@ -38,7 +38,8 @@ def council_chart(
 
     Input ``df`` columns: ``date``, ``framework``, ``area`` (``overall_effectiveness`` or the
     pre-2013 ``safeguarding``), ``grade``, ``grade_label``, ``report_url``.
-    ``interventions`` columns: ``date``, ``event``.
+    ``interventions`` columns: ``date``, ``event``, ``event_label``, ``source``, ``source_url``
+    (each rule links to the page the intervention comes from).
     """
     require(df, COLUMNS, "council_chart")
     interventions = (
@@ -73,9 +74,11 @@ def council_chart(
             .mark_rule(strokeDash=[4, 3], color=MUTED)
             .encode(
                 x="date:T",
+                href="source_url:N",
                 tooltip=[
                     alt.Tooltip("date:T", title="Date", format="%d %B %Y"),
-                    alt.Tooltip("event:N", title="Intervention"),
+                    alt.Tooltip("event_label:N", title="Intervention"),
+                    alt.Tooltip("source:N", title="Source"),
                 ],
             )
         )

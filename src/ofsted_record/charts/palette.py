@@ -8,6 +8,9 @@ never the only cue: legends keep the grade order and every chart labels grades i
 
 from __future__ import annotations
 
+from ofsted_record.warehouse.events import INTERVENTION_EVENTS
+from ofsted_record.warehouse.events import event_label as event_label  # re-exported
+
 # Current four-point scale (SIF 2013-2018, ILACS 2018-2026), best to worst.
 GRADE_ORDER: list[str] = ["outstanding", "good", "requires_improvement", "inadequate"]
 
@@ -45,6 +48,9 @@ GRADE_LABELS: dict[str, str] = {
     "not_judged": "Not yet judged",
     "no_overall_grade": "No overall grade (2026 framework)",
 }
+
+# Government intervention events in plain words (one vocabulary: warehouse.events).
+EVENT_LABELS: dict[str, str] = {code: event.label for code, event in INTERVENTION_EVENTS.items()}
 
 # Neutral colours for non-grade marks (lines, bands, interventions).
 INK = "#1f1f1f"

@@ -21,7 +21,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from ofsted_record.charts.palette import GRADE_LABELS, grade_rank, label
+from ofsted_record.charts.palette import GRADE_LABELS, event_label, grade_rank, label
 from ofsted_record.warehouse import queries as wq
 
 DEFAULT_RULE = wq.DEFAULT_RULE
@@ -227,7 +227,8 @@ def council_history(
 
     Judgements columns: ``date`` (publication), ``framework``, ``area``, ``grade``,
     ``grade_label``, ``report_url`` (overall effectiveness, and the pre-2013 safeguarding
-    judgement; cells without a grade left out). Interventions columns: ``date``, ``event``.
+    judgement; cells without a grade left out). Interventions columns: ``date``, ``event``,
+    ``event_label`` (plain words), ``source`` (who said so) and ``source_url`` (the page).
     """
     timeline = wq.council_timeline(con, la_code)
     timeline = timeline[
@@ -245,8 +246,17 @@ def council_history(
     )
     judgements = judgements.sort_values(["date", "area"], kind="mergesort")
     events = wq.intervention_outcomes(con)
-    events = events[events["la_code"] == la_code]
-    interventions = pd.DataFrame({"date": _dates(events["date"]), "event": events["event"]})
+    # Undated rows (the source gives no date) cannot be placed on a timeline.
+    events = events[(events["la_code"] == la_code) & events["date"].notna()]
+    interventions = pd.DataFrame(
+        {
+            "date": _dates(events["date"]),
+            "event": events["event"],
+            "event_label": events["event"].map(event_label),
+            "source": events["source"],
+            "source_url": events["source_url"],
+        }
+    )
     interventions = interventions.sort_values(["date", "event"], kind="mergesort")
     return judgements.reset_index(drop=True), interventions.reset_index(drop=True)
 

@@ -26,7 +26,16 @@ def register(app: typer.Typer) -> None:
         if not s.reconciled:
             return
         typer.echo("reconciliation: " + ", ".join(f"{k} {v}" for k, v in s.status_counts.items()))
+        if s.status_counts_2024:
+            typer.echo(
+                "reconciliation with the 31 March 2024 workbook (ILACS): "
+                + ", ".join(f"{k} {v}" for k, v in s.status_counts_2024.items())
+            )
         typer.echo(f"record: {s.record_inspections} inspections, {s.record_judgements} judgements")
+        from ofsted_record.official.figures import docs_path, update_docs
+
+        if docs_path().exists() and update_docs():
+            typer.echo(f"rewrote the figures block of {docs_path()}")
         for line in s.unexplained:
             typer.echo(f"UNEXPLAINED disagreement: {line}", err=True)
         for line in s.stale_explanations:

@@ -9,14 +9,24 @@ import pandas as pd
 
 from ofsted_record import config
 from ofsted_record.extract.ids import BadReportPath, file_date, urn_and_folder_name
-from ofsted_record.official import explanations, matching, reasons, record, tidy
-from ofsted_record.official.councils import council_names, la_code_for_urn, register_resolver
+from ofsted_record.official import explanations, matching, outcomes_2024, reasons, record, tidy
+from ofsted_record.official.councils import (
+    UnresolvedCouncil,
+    council_names,
+    la_code_for_urn,
+    register_resolver,
+)
+from ofsted_record.official.grades import UnmappedValue
+from ofsted_record.official.sheet import OfficialSheetError
 from ofsted_record.tables import read_csv, sha256_file, write_csv
 
 OFFICIAL_JUDGEMENTS = "official_judgements.csv"
 RECONCILIATION = "reconciliation.csv"
 RECORD_INSPECTIONS = "record_inspections.csv"
 RECORD_JUDGEMENTS = "record_judgements.csv"
+OFFICIAL_2024_STANDING = "official_2024_standing.csv"
+OFFICIAL_2024_ILACS = "official_2024_ilacs.csv"
+OFFICIAL_2024_IN_YEAR = "official_2024_in_year.csv"
 
 
 @dataclass
@@ -31,6 +41,7 @@ class OfficialSummary:
     stale_explanations: list[str] = field(default_factory=list)
     record_inspections: int = 0
     record_judgements: int = 0
+    status_counts_2024: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -110,11 +121,47 @@ def _manifest_urns(reports_dir: Path) -> list[str]:
     return [str(u) for u in read_csv(manifest)["provider_urn"].dropna()]
 
 
+def run_outcomes_2024(
+    processed: Path,
+    path: Path | None,
+    summary: OfficialSummary,
+    reports: tuple[pd.DataFrame, pd.DataFrame, reasons.CorpusFacts] | None,
+    explanations_path: Path = outcomes_2024.EXPLANATIONS_2024_PATH,
+) -> None:
+    """Tidy the 31 March 2024 workbook and, with the extraction, reconcile its ILACS history.
+
+    A missing or changed workbook is a note naming the file and the reason; the rest of the
+    run goes on."""
+    try:
+        standing = outcomes_2024.read_standing(path)
+        history = outcomes_2024.read_history(path)
+        in_year = outcomes_2024.read_in_year(path)
+    except (OfficialSheetError, UnmappedValue, UnresolvedCouncil) as exc:
+        summary.notes.append(f"31 March 2024 workbook not used: {exc}")
+        return
+    write_csv(standing, processed / OFFICIAL_2024_STANDING)
+    write_csv(history, processed / OFFICIAL_2024_ILACS)
+    write_csv(in_year, processed / OFFICIAL_2024_IN_YEAR)
+    if reports is None:
+        return
+    rep_i, rep_j, facts = reports
+    recon = outcomes_2024.reconcile_ilacs(rep_i, rep_j, history, facts, explanations_path)
+    write_csv(recon, processed / outcomes_2024.RECONCILIATION_2024)
+    summary.status_counts_2024 = recon["status"].value_counts().sort_index().to_dict()
+    summary.unexplained += [f"2024 workbook: {line}" for line in describe_unexplained(recon)]
+    expl = explanations.load_explanations(explanations_path)
+    summary.stale_explanations += [
+        f"2024 workbook: {r.report_inspection_id} {r.area}"
+        for r in explanations.unused(recon, expl).itertuples(index=False)
+    ]
+
+
 def run_official(
     processed: Path | None = None,
     ods_path: Path | None = None,
     reports_dir: Path | None = None,
     explanations_path: Path = explanations.EXPLANATIONS_PATH,
+    outcomes_2024_path: Path | None = None,
 ) -> OfficialSummary:
     processed = processed or config.processed_dir()
     ods_path = ods_path or tidy.official_ods_path()
@@ -131,8 +178,10 @@ def run_official(
     if not ins_path.exists() or not jud_path.exists():
         summary.notes.append(
             f"{ins_path.name} or {jud_path.name} missing in {processed}: wrote only "
-            f"{OFFICIAL_JUDGEMENTS} (run `ofsted-record extract` first)"
+            f"{OFFICIAL_JUDGEMENTS} and the 2024 workbook's tables "
+            "(run `ofsted-record extract` first)"
         )
+        run_outcomes_2024(processed, outcomes_2024_path, summary, None)
         return summary
     rep_i, rep_j = read_csv(ins_path), read_csv(jud_path)
     issues_path = processed / "extraction_issues.csv"
@@ -158,6 +207,8 @@ def run_official(
         f"{r.report_inspection_id} {r.area}"
         for r in explanations.unused(recon, expl).itertuples(index=False)
     ]
+
+    run_outcomes_2024(processed, outcomes_2024_path, summary, (rep_i, rep_j, facts))
 
     covered = record.covered_areas(matches, rep_i, rep_j)
     rel_ods = (

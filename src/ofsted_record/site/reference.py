@@ -20,7 +20,7 @@ TABLE_NOTES = {
     "inadequate_spells": "Each spell of inadequate, from the judgement to the next better result (or censored).",
     "transitions": "Consecutive graded full inspections of the same council.",
     "reconciliation": "Every judgement read from the reports set against Ofsted's official table.",
-    "counting_rules": "The two rules for counting a council's standing on a date.",
+    "counting_rules": "The rules for counting a council's standing on a date, and which Ofsted used when.",
     "context_measures": "Demand, workforce, spending and population measures by council and year.",
     "context_measure_dictionary": "Definitions, units and sources of the context measures.",
 }

@@ -50,6 +50,13 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("extraction_issues", ("extraction_issues.csv",), {}, required=False),
     TableSpec("reconciliation", ("reconciliation.csv",), {}, required=False),
     TableSpec("official_judgements", ("official_judgements.csv",), {}, required=False),
+    # Ofsted's 31 March 2024 workbook: each council's latest ILACS judgements on that date.
+    TableSpec(
+        "official_standing_2024",
+        ("official_2024_standing.csv",),
+        {"inspection_date": DATE},
+        required=False,
+    ),
 )
 
 LOAD_CSV = "CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv(?, all_varchar = true, header = true)"
@@ -89,12 +96,57 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: TableSpec, processed: Path)
     return path.name
 
 
-def load_interventions(con: duckdb.DuckDBPyConnection) -> None:
-    """The shared interventions table, each council name resolved to its la_code."""
-    from ofsted_record.register import resolve_name
+INTERVENTION_COLUMNS = (
+    "local_authority",
+    "event",
+    "date",
+    "date_precision",
+    "detail",
+    "source",
+    "source_url",
+    "quote",
+)
 
-    path = config.shared_path("interventions", "interventions.csv")
+
+class InterventionsError(ValueError):
+    """The interventions table has a row this project refuses to load."""
+
+
+def check_interventions(frame: pd.DataFrame, path: Path) -> None:
+    """Refuse unknown columns or events and any ``source_url`` that is not an http(s) address
+    (a ``javascript:`` or ``file:`` link would reach readers as a clickable link)."""
+    from urllib.parse import urlsplit
+
+    from ofsted_record.warehouse.events import INTERVENTION_EVENTS
+
+    missing = [c for c in INTERVENTION_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InterventionsError(f"{path}: missing columns {missing}")
+    problems: list[str] = []
+    for number, row in enumerate(frame.itertuples(index=False), start=2):  # row 1: header
+        where = f"row {number} ({row.local_authority}, {row.event})"
+        if row.event not in INTERVENTION_EVENTS:
+            problems.append(f"{where}: unknown event {row.event!r}")
+        url = row.source_url.strip()
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            problems.append(f"{where}: source_url {url!r} is not an http(s) address")
+    if problems:
+        raise InterventionsError(f"{path}: " + "; ".join(problems))
+
+
+def load_interventions(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
+    """The shared interventions table, each council name resolved to its la_code, with the
+    page each row comes from (``source_url``) and a short quote from it; and the event
+    vocabulary as table ``intervention_events``."""
+    from ofsted_record.register import resolve_name
+    from ofsted_record.warehouse.events import INTERVENTION_EVENTS
+
+    path = path or config.shared_path("interventions", "interventions.csv")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    check_interventions(frame, path)
+    frame = frame[list(INTERVENTION_COLUMNS)].copy()
+    frame["source_url"] = frame["source_url"].str.strip()
     frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d").dt.date
     frame.insert(
         0,
@@ -105,9 +157,14 @@ def load_interventions(con: duckdb.DuckDBPyConnection) -> None:
         ],
     )
     frame = frame.rename(columns={"local_authority": "council_as_written"})
-    con.register("interventions_frame", frame)
-    con.execute("CREATE OR REPLACE TABLE interventions AS SELECT * FROM interventions_frame")
-    con.unregister("interventions_frame")
+    events = pd.DataFrame(
+        [(code, e.label, e.kind) for code, e in INTERVENTION_EVENTS.items()],
+        columns=["event", "label", "kind"],
+    )
+    for name, table in (("interventions", frame), ("intervention_events", events)):
+        con.register(f"{name}_frame", table)
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_frame")
+        con.unregister(f"{name}_frame")
 
 
 def _loaders(

@@ -33,9 +33,21 @@ class ClaimResult:
     query: str
     figures: dict = field(default_factory=dict)
     table: pd.DataFrame | None = None
+    # Where the claim's figures came from, in plain words, and a link for readers.
+    source: str = ""
+    source_url: str = ""
 
 
-# 1. "19 out of 74 councils inspected between February 2014 and September 2015 were inadequate"
+# 1. "19 out of 74 councils inspected between February 2014 and September 2015 were inadequate".
+# Ofsted's count behind it was of SIF reports published by 30 November 2015 (its reading); the
+# claim's own words (a window of inspection dates) are kept as context.
+SIF_PUBLISHED_BY = """
+SELECT count(DISTINCT la_code) AS councils,
+       count(DISTINCT la_code) FILTER (WHERE overall_grade = 'inadequate') AS inadequate,
+       count(*) AS inspections
+FROM inspection_facts
+WHERE framework = 'sif' AND published_date <= ?
+"""
 SIF_WINDOW = """
 SELECT count(DISTINCT la_code) AS councils,
        count(DISTINCT la_code) FILTER (WHERE overall_grade = 'inadequate') AS inadequate,
@@ -44,6 +56,12 @@ FROM inspection_facts
 WHERE framework = 'sif' AND published_date BETWEEN ? AND ?
 """
 SIF_WINDOW_BY_END = SIF_WINDOW.replace("published_date BETWEEN", "end_date BETWEEN")
+NINETEEN_OF_74_CUT_OFF = date(2015, 11, 30)
+NINETEEN_OF_74_SOURCE = (
+    "Ofsted's official statistics on inspections of councils' children's services: its count "
+    "of single inspection framework reports published by 30 November 2015"
+)
+NINETEEN_OF_74_URL = "https://www.gov.uk/government/collections/childrens-social-care-statistics"
 # When had the 74th council's first SIF report been published, and how many were inadequate?
 SIF_NTH_COUNCIL = """
 WITH firsts AS (
@@ -102,12 +120,14 @@ def _ratio_phrase(numerator: int, denominator: int) -> str:
 
 
 def claim_19_of_74(con: duckdb.DuckDBPyConnection) -> ClaimResult:
+    cut_off = NINETEEN_OF_74_CUT_OFF
+    councils, inadequate, _ = con.execute(SIF_PUBLISHED_BY, [cut_off]).fetchone()
     window = [date(2014, 2, 1), date(2015, 9, 30)]
     pub = con.execute(SIF_WINDOW, window).fetchone()
     end = con.execute(SIF_WINDOW_BY_END, window).fetchone()
-    councils, inadequate = pub[0], pub[1]
     nth = con.execute(SIF_NTH_COUNCIL, [74]).fetchone()
     share = inadequate / councils if councils else float("nan")
+    # The verdict is on the source's reading: reports published by the cut-off.
     if (councils, inadequate) == (74, 19):
         verdict = "supported"
     elif abs(share - 19 / 74) <= 0.03:
@@ -115,15 +135,17 @@ def claim_19_of_74(con: duckdb.DuckDBPyConnection) -> ClaimResult:
     else:
         verdict = "not supported"
     finding = (
-        f"SIF reports published 1 February 2014 to 30 September 2015: "
+        f"Ofsted counted the single inspection framework reports published by "
+        f"{cut_off:%-d %B %Y}. Counted the same way, the record has "
         f"{_ratio_phrase(inadequate, councils)} councils judged inadequate (the claim: 19 of 74, "
-        f"{19 / 74:.0%}). Counting by the date inspections ended instead: "
-        f"{_ratio_phrase(end[1], end[0])}."
+        f"{19 / 74:.0%}). Read as the claim's words instead, reports published 1 February 2014 "
+        f"to 30 September 2015 give {_ratio_phrase(pub[1], pub[0])}, and inspections that "
+        f"ended in that window {_ratio_phrase(end[1], end[0])}."
     )
     if nth:
         finding += (
-            f" The 74th council's first SIF report was published on {nth[0]:%-d %B %Y}; "
-            f"by then {nth[2]} of the 74 had been judged inadequate."
+            f" The 74th council's first report under the framework was published on "
+            f"{nth[0]:%-d %B %Y}; by then {nth[2]} of the 74 had been judged inadequate."
         )
     return ClaimResult(
         "nineteen-of-74",
@@ -131,15 +153,20 @@ def claim_19_of_74(con: duckdb.DuckDBPyConnection) -> ClaimResult:
         "Reporting in 2015",
         verdict,
         finding,
-        SIF_WINDOW,
+        SIF_PUBLISHED_BY,
         {
+            "cut_off": cut_off,
             "councils": councils,
             "inadequate": inadequate,
+            "councils_in_window": pub[0],
+            "inadequate_in_window": pub[1],
             "councils_by_end": end[0],
             "inadequate_by_end": end[1],
             "date_74th": nth[0] if nth else None,
             "inadequate_at_74th": nth[2] if nth else None,
         },
+        source=NINETEEN_OF_74_SOURCE,
+        source_url=NINETEEN_OF_74_URL,
     )
 
 

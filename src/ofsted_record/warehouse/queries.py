@@ -14,7 +14,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-RULES = ("ended_by", "published_within_month")
+RULES = ("ended_by", "ofsted_31_march", "published_within_month")
+# Ofsted's own rule for its "as at 31 March" figures changed with its 2024 release (see the
+# warehouse table ``counting_rules``): a month's grace for publication until 2023, three after.
+OFSTED_RULE_CHANGED = 2024
 AREAS = (
     "overall_effectiveness",
     "help_and_protection",
@@ -65,6 +68,18 @@ def standing(
     """Each council existing on ``as_at`` with its grade in ``area`` under ``rule``."""
     _check(rule, area)
     return con.execute(STANDING, [as_at, rule, area]).df()
+
+
+def ofsted_rule(year: int) -> str:
+    """The counting rule Ofsted used for its figures as at 31 March of ``year``."""
+    return "ofsted_31_march" if year >= OFSTED_RULE_CHANGED else "published_within_month"
+
+
+def standing_31_march(
+    con: duckdb.DuckDBPyConnection, year: int, area: str = "overall_effectiveness"
+) -> pd.DataFrame:
+    """Each council's standing on 31 March of ``year`` counted as Ofsted counted it then."""
+    return standing(con, date(year, 3, 31), ofsted_rule(year), area)
 
 
 def standing_monthly(

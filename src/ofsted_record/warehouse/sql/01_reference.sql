@@ -30,14 +30,27 @@ SELECT * FROM (VALUES
     ('not_judged',           'Not judged',           NULL)
 ) AS t(grade, label, rank);
 
--- Counting rules for "standing as at a date" (Ofsted changed its rule in 2024).
+-- Counting rules for "standing as at a date". Ofsted's annual "as at 31 March" figures count
+-- inspections that had ended by 31 March and whose report was published by a cut-off: 30 April
+-- up to its 2023 release ("As at 31 March 2023, published by 30 April 2023", cover of the 2023
+-- workbook), 30 June from its 2024 release ("Inspections as at 31 March 2024, with a report
+-- published by 30 June 2024", cover of the 2024 workbook). `ended_by` is not Ofsted's rule.
 CREATE OR REPLACE TABLE counting_rules AS
 SELECT * FROM (VALUES
-    ('published_within_month',
-     'Until the 2023 release: inspections ended by the date and published within a month of it'),
     ('ended_by',
-     'From 2024: inspections ended by the date, whenever published (as known now)')
-) AS t(rule, description);
+     'Inspections that had ended by the date, whenever their report was published: the '
+     || 'position as known now (a past date''s picture can change as later reports appear). '
+     || 'Ofsted does not count this way.',
+     NULL, NULL),
+    ('ofsted_31_march',
+     'Ofsted''s rule for its 31 March figures from its 2024 release: inspections that had ended '
+     || 'by the date and whose report was published within three months after it (by 30 June).',
+     2024, NULL),
+    ('published_within_month',
+     'Ofsted''s rule for its 31 March figures up to its 2023 release: inspections that had '
+     || 'ended by the date and whose report was published within a month after it (by 30 April).',
+     NULL, 2023)
+) AS t(rule, description, ofsted_from_year, ofsted_to_year);
 
 -- Month ends April 2009 (the reorganisation that created today's pattern of councils; the first
 -- inspections in the record were published after it) to December 2026.

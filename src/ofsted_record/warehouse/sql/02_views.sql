@@ -41,11 +41,13 @@ SELECT * FROM councils
 WHERE (valid_from IS NULL OR CAST(valid_from AS DATE) <= as_at)
   AND (valid_to IS NULL OR CAST(valid_to AS DATE) >= as_at);
 
--- Which inspections count at a date under a counting rule.
+-- Which inspections count at a date under a counting rule (described in `counting_rules`).
+-- Adding months to 31 March gives 30 April and 30 June: the cut-offs of Ofsted's releases.
 CREATE OR REPLACE MACRO counts_at(end_date, published_date, as_at, rule) AS
     end_date <= as_at
     AND (rule = 'ended_by'
-         OR (rule = 'published_within_month' AND published_date <= as_at + INTERVAL 1 MONTH));
+         OR (rule = 'published_within_month' AND published_date <= as_at + INTERVAL 1 MONTH)
+         OR (rule = 'ofsted_31_march' AND published_date <= as_at + INTERVAL 3 MONTH));
 
 -- Each existing council's standing on a date for one judgement area.
 -- Standing comes from the council's latest whole-service inspection (SIF or ILACS) that counts.
