@@ -34,7 +34,7 @@ from ofsted_record.extract.text import BadReportFile, ReportDocument
 from ofsted_record.tables import atomic_write_text
 
 # Bump when parsing changes so cached results are not reused.
-PARSER_VERSION = "2026-11-23.6"
+PARSER_VERSION = "2026-12-01.1"  # dates: short month names, every dash form (issue 18 #19)
 # Bump when the shape of a cached parse result changes (independent of the parser itself).
 RESULT_FORMAT = "r2"
 MANIFEST_FILE = "manifest.csv"
