@@ -63,15 +63,19 @@ FROM inadequate_spells
 WINDOW w AS (PARTITION BY la_code ORDER BY spell_number)
 QUALIFY count(*) OVER (PARTITION BY la_code) > 1;
 
--- Interventions with the council's overall result before and after the event.
+-- Interventions with the council's overall result before and after the event. `council` is the
+-- register's name, as in every other view; `council_as_written` keeps the source's spelling.
 CREATE OR REPLACE VIEW intervention_outcomes AS
 SELECT
     iv.*,
+    c.name AS council,
+    c.region_name AS region,
     b.inspection_id AS before_inspection_id, b.published_date AS before_published,
     b.overall_grade AS before_grade,
     a.inspection_id AS after_inspection_id, a.published_date AS after_published,
     a.overall_grade AS after_grade, a.is_inadequate AS after_inadequate
 FROM interventions AS iv
+LEFT JOIN councils AS c USING (la_code)
 LEFT JOIN LATERAL (
     SELECT * FROM whole_service_results AS w
     WHERE w.la_code = iv.la_code AND w.published_date <= iv.date
