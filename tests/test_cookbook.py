@@ -356,6 +356,11 @@ def test_inadequate_to_good(warehouse_path: Path) -> None:
     assert got
 
 
+def _grade(frame: pd.DataFrame) -> str | None:
+    value = frame.overall_grade.iloc[0] if len(frame) else None
+    return value if isinstance(value, str) else None
+
+
 def test_interventions(warehouse_path: Path, shared_data: Path) -> None:
     from ofsted_record.register import resolve_name
 
@@ -371,11 +376,8 @@ def test_interventions(warehouse_path: Path, shared_data: Path) -> None:
         mine = r[r.la_code == la_code].sort_values("published_date")
         before = mine[mine.published_date <= when].tail(1) if when else mine.iloc[0:0]
         after = mine[mine.published_date > when].head(1) if when else mine.iloc[0:0]
-        grade = lambda f: (
-            f.overall_grade.iloc[0] if len(f) and isinstance(f.overall_grade.iloc[0], str) else None
-        )  # noqa: E731
         full = councils().set_index("la_code").name[la_code]
-        expected.append((full, row.event, when, grade(before), grade(after)))
+        expected.append((full, row.event, when, _grade(before), _grade(after)))
     key = lambda t: (t[0], t[2] or date.max, t[1])  # noqa: E731
     rows = [
         (g["council"], g["event"], day(g["date"]), g["before_grade"], g["after_grade"]) for g in got
