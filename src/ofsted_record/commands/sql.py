@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import typer
 
 ALLOWED = ("SELECT", "EXPLAIN")
+WRAP_AT = 32  # a cell longer than this wraps inside its column
 TABLE_ROWS = 50  # rows shown as a table by default (CSV, JSON and Parquet get every row)
 _PLACEHOLDER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -120,19 +121,39 @@ def write_parquet(columns: list[str], rows: list[tuple[Any, ...]], path: Path) -
 
 
 def print_table(columns: list[str], rows: list[tuple[Any, ...]], max_rows: int) -> None:
+    """Rows as a table when it fits the terminal, else one block of ``column  value`` lines per
+    row (a wide table squeezed into 80 columns breaks every word)."""
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows[:max_rows]:
-        table.add_row(*("" if v is None else str(v) for v in row))
     console = Console()
-    console.print(table)
-    shown = min(len(rows), max_rows)
-    more = f"; first {shown} shown (--max-rows, or --csv for all)" if len(rows) > shown else ""
+    shown = rows[:max_rows]
+    cells = [["" if v is None else str(v) for v in row] for row in shown]
+    # Long text (a link, a council's full name) may wrap inside its column; more columns than
+    # fit side by side switch to blocks.
+    widths = [
+        min(WRAP_AT, max([len(c), *(len(row[i]) for row in cells)])) for i, c in enumerate(columns)
+    ]
+    if sum(widths) + 2 * max(len(columns) - 1, 0) <= console.width:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for row in cells:
+            table.add_row(*(Text(v) for v in row))
+        console.print(table)
+    else:
+        label = max((len(c) for c in columns), default=0)
+        for n, row in enumerate(cells, 1):
+            console.print(Text(f"-- row {n} --", style="dim"))
+            for column, value in zip(columns, row, strict=True):
+                console.print(Text(f"{column:<{label}}  ", style="cyan") + Text(value))
+    more = (
+        f"; first {len(shown)} shown (--max-rows, or --csv for all)"
+        if len(rows) > len(shown)
+        else ""
+    )
     console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}{more}", style="dim")
 
 

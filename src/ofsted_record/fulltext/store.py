@@ -41,6 +41,8 @@ RESULT_COLUMNS = [
 _ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 NEVER = r"[^\s\S]"  # an RE2 pattern that matches nothing
 PREFIX_MARK = "*"  # 'agenc*' matches agency, agencies
+# A * right after a word character ends a prefix; anywhere else ('.*', '* note') it is literal.
+_PREFIX_SPLIT = re.compile(r"(?<=\w)\*(?![\w])")
 # Longer phrases make RE2 patterns DuckDB refuses (issue 18); no sentence in a report needs more.
 MAX_PHRASE_CHARS = 200
 # The vocabularies the filters accept (warehouse/sql/01_reference.sql), in their order there.
@@ -79,8 +81,6 @@ def normalise_query(phrase: str) -> str:
             f"search phrase is {len(text)} characters long; the longest allowed is "
             f"{MAX_PHRASE_CHARS}: search for a shorter part of it"
         )
-    if not text.replace(PREFIX_MARK, "").strip():
-        raise ValueError("search phrase has no words, only the prefix mark *")
     return text
 
 
@@ -113,7 +113,7 @@ def search_pattern(needle: str) -> str:
     Phrases that start or end with punctuation ('covid-19', '50%') match as written.
     """
     pieces = []
-    for i, part in enumerate(needle.split(PREFIX_MARK)):
+    for i, part in enumerate(_PREFIX_SPLIT.split(needle)):
         if i:
             pieces.append(r"[\w-]*")
         pieces.append(re2_literal(part))
@@ -127,7 +127,7 @@ def search_pattern(needle: str) -> str:
 
 def longest_literal(needle: str) -> str:
     """The longest run of ``needle`` without a prefix mark: a cheap ``contains`` pre-filter."""
-    return max(needle.split(PREFIX_MARK), key=len)
+    return max(_PREFIX_SPLIT.split(needle), key=len)
 
 
 def load_into(
@@ -258,7 +258,7 @@ def snippet(text: str, pattern: re.Pattern[str], context: int = SNIPPET_CONTEXT)
 def python_pattern(needle: str) -> re.Pattern[str]:
     """The same match as ``search_pattern`` for Python's ``re`` (to place the highlights)."""
     pieces = []
-    for i, part in enumerate(needle.split(PREFIX_MARK)):
+    for i, part in enumerate(_PREFIX_SPLIT.split(needle)):
         if i:
             pieces.append(r"[\w-]*")
         pieces.append(re.escape(part))
