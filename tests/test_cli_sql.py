@@ -124,3 +124,26 @@ def test_errors_are_one_line_with_exit_2(
     assert result.exit_code == 2, result.output
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and needle in lines[0], result.stderr
+
+
+def test_other_connections_in_the_process_are_not_locked(con) -> None:
+    # The query's lock-down binds its own connection only: a notebook or test holding the
+    # warehouse open can still load the search extension and read files afterwards.
+    from ofsted_record.fulltext import store
+
+    assert sql("SELECT count(*) FROM councils", "--json").exit_code == 0
+    store.load_fts(con)
+    path = config.processed_dir() / "councils.csv"
+    assert con.execute("SELECT count(*) FROM read_csv($p)", {"p": str(path)}).fetchone()[0] > 100
+
+
+def test_bm25_macros_work_in_sql(warehouse_path: Path) -> None:
+    result = sql(
+        "SELECT count(*) AS n FROM (SELECT fts_main_report_paragraphs.match_bm25(para_id, $q) AS s "
+        "FROM report_paragraphs) WHERE s IS NOT NULL",
+        "-p",
+        "q=drift",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["n"] > 100

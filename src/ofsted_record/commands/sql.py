@@ -8,6 +8,7 @@ the text).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import re
@@ -45,10 +46,15 @@ def run_query(
     """Run one read-only statement on the warehouse: (column names, rows)."""
     import duckdb
 
-    from ofsted_record.warehouse import connect
+    from ofsted_record import config
 
     params = params or {}
-    con = connect(path, read_only=True)
+    path = Path(path or config.warehouse_path())
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: run `make warehouse` (or `make data`) first")
+    # A private in-memory instance with the warehouse attached read-only: the settings below
+    # then bind this query alone, never another connection to the warehouse in this process.
+    con = duckdb.connect()
     try:
         try:
             statements = con.extract_statements(query)
@@ -62,7 +68,12 @@ def run_query(
                 f"only SELECT queries are allowed (this is {kind}): the warehouse is read-only; "
                 "rebuild it with `ofsted-record warehouse` to change it"
             )
-        # After the warehouse is open: no files read or written, and no setting can undo that.
+        _load_fts(con)  # BM25 search macros need it; loading reads a file, so before the lock
+        # ATTACH takes no bound parameters; the path is the project's own, quoted as a literal.
+        literal = "'" + str(path).replace("'", "''") + "'"
+        con.execute(f"ATTACH {literal} AS warehouse (READ_ONLY)")
+        con.execute("USE warehouse")
+        # No files read or written from here on, and no setting can undo that.
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
         wanted = list(dict.fromkeys(_PLACEHOLDER.findall(query)))
@@ -82,6 +93,15 @@ def run_query(
             raise QueryRefused(_first_line(exc)) from None
     finally:
         con.close()
+
+
+def _load_fts(con: Any) -> None:
+    import duckdb
+
+    from ofsted_record.fulltext.store import load_fts
+
+    with contextlib.suppress(duckdb.Error):  # queries without the BM25 macros still run
+        load_fts(con)
 
 
 def _first_line(exc: BaseException) -> str:
