@@ -133,7 +133,7 @@ def test_search_metadata_from_warehouse_tables(con):
     con.execute(
         "CREATE TABLE inspections AS SELECT '80566-2015-07-20' AS inspection_id, "
         "'394' AS la_code, 'Sunderland City Council' AS council, "
-        "'Sunderland' AS council_printed, 'sif' AS framework, "
+        "'sif' AS framework, "
         "DATE '2015-07-20' AS published_date, 'https://example.invalid/r.pdf' AS source_url"
     )
     con.execute(
