@@ -460,3 +460,46 @@ def test_drift_inadequate(warehouse_path: Path) -> None:
 
 def test_neighbours_file_shown_in_cookbook_exists() -> None:
     assert (ROOT / "docs" / "cookbook" / "neighbours.sql").exists()
+
+
+# --- one name per concept (data/README.md) ----------------------------------------------
+
+SOURCE_SPELLINGS = {"council_printed", "council_name_official", "local_authority", "council_name"}
+
+
+def test_one_name_per_concept(con) -> None:
+    columns = con.execute(
+        "SELECT c.table_name, c.column_name, t.table_type FROM information_schema.columns AS c "
+        "JOIN information_schema.tables AS t USING (table_schema, table_name) "
+        "WHERE c.table_schema = 'main'"
+    ).fetchall()
+    by_table: dict[str, set[str]] = {}
+    for table, column, _ in columns:
+        by_table.setdefault(table, set()).add(column)
+    for table, names in by_table.items():
+        assert not names & SOURCE_SPELLINGS, f"{table}: use council_as_written"
+        if table != "councils":
+            assert not {"name", "region_name"} & names, f"{table}: use council / region"
+    # Every view keyed by council names it `council`, with the register's own name.
+    register = dict(con.execute("SELECT la_code, name FROM councils").fetchall())
+    views = {t for t, _, kind in columns if kind == "VIEW"} | {"inspection_facts"}
+    for view in sorted(views):
+        if "la_code" not in by_table[view]:
+            continue
+        assert "council" in by_table[view], f"{view} has la_code but no council"
+        pairs = con.execute(f'SELECT DISTINCT la_code, council FROM "{view}"').fetchall()
+        wrong = [(c, n) for c, n in pairs if register.get(c) != n]
+        assert not wrong, f"{view}: council is not the register's name: {wrong[:3]}"
+    # Every grade column holds the one grade vocabulary.
+    vocabulary = {g for (g,) in con.execute("SELECT grade FROM grades").fetchall()}
+    checked = 0
+    for table, names in by_table.items():
+        for column in sorted(n for n in names if n == "grade" or n.endswith("_grade")):
+            if column.startswith("has_"):
+                continue  # a flag (frameworks.has_overall_grade), not a grade
+            values = {
+                v for (v,) in con.execute(f'SELECT DISTINCT "{column}" FROM "{table}"').fetchall()
+            }
+            assert values - {None} <= vocabulary, (table, column, values - vocabulary)
+            checked += 1
+    assert checked >= 10
