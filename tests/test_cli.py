@@ -105,11 +105,12 @@ def test_unknown_notebook_is_one_line_naming_the_choices() -> None:
     one_line_error(invoke("notebooks", "--only", "nope"), "nope", "07_council_deep_dive")
 
 
+@pytest.mark.parametrize("args", [["sql", "SELECT 1"], ["charts"], ["embeds"], ["findings"]])
 def test_missing_warehouse_says_how_to_build_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
 ) -> None:
     monkeypatch.setattr("ofsted_record.config.warehouse_path", lambda: tmp_path / "none.duckdb")
-    one_line_error(invoke("sql", "SELECT 1"), "none.duckdb", "make warehouse")
+    one_line_error(invoke(*args), "none.duckdb", "make warehouse")
 
 
 def test_debug_shows_the_traceback() -> None:

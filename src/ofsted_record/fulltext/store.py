@@ -234,7 +234,9 @@ def connect() -> duckdb.DuckDBPyConnection:
         if _has_tables(con, "report_paragraphs", "report_files"):
             return con
         con.close()
+    # No progress bar: loading the parquet would draw one over a reporter's search results.
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     load_into(con, fts=False)
     return con
 
