@@ -158,3 +158,12 @@ def test_cli_long_phrase_is_one_line(warehouse_path) -> None:
     result = CliRunner().invoke(app, ["search", "x" * 1_000_000])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "longest allowed is 200" in result.stderr
+
+
+def test_filter_vocabularies_match_the_warehouse(con: duckdb.DuckDBPyConnection) -> None:
+    frameworks = [
+        f for (f,) in con.execute("SELECT framework FROM frameworks ORDER BY sort_order").fetchall()
+    ]
+    grades = {g for (g,) in con.execute("SELECT grade FROM grades").fetchall()}
+    assert list(store.FRAMEWORKS) == frameworks
+    assert set(store.GRADES) == grades
