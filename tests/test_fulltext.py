@@ -132,7 +132,8 @@ def test_search_metadata_from_warehouse_tables(con):
     # The warehouse contract: inspections/judgements keyed by inspection_id.
     con.execute(
         "CREATE TABLE inspections AS SELECT '80566-2015-07-20' AS inspection_id, "
-        "'394' AS la_code, 'Sunderland City Council' AS council_printed, 'sif' AS framework, "
+        "'394' AS la_code, 'Sunderland City Council' AS council, "
+        "'sif' AS framework, "
         "DATE '2015-07-20' AS published_date, 'https://example.invalid/r.pdf' AS source_url"
     )
     con.execute(
@@ -363,7 +364,7 @@ def test_cli_search_prints_a_table(shared_data):
         app, ["search", "widespread and serious failures", "--limit", "100"], env={"COLUMNS": "200"}
     )
     assert result.exit_code == 0, result.output
-    assert "paragraphs contain 'widespread and serious failures'" in result.output
+    assert "paragraphs contain “widespread and serious failures”" in result.output
     assert "Sunderland" in result.output
     empty = CliRunner().invoke(app, ["search", "zebra crossing at the moon"])
     assert empty.exit_code == 0 and "No paragraph contains" in empty.output

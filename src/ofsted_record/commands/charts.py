@@ -12,11 +12,7 @@ def _run(embeds: bool, base_url: str | None) -> None:
     from ofsted_record.charts.catalogue import CATALOGUE
     from ofsted_record.embeds.build import build, open_connection
 
-    try:
-        con, label = open_connection()
-    except FileNotFoundError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from exc
+    con, label = open_connection()  # no warehouse: cli.py prints the one-line fix, exit 2
     with Progress(transient=True) as bar:
         task = bar.add_task("charts" if not embeds else "embeds", total=len(CATALOGUE))
         report = build(

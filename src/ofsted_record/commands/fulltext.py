@@ -12,7 +12,8 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def fulltext(
         reports_dir: Annotated[
-            Path | None, typer.Option(help="Folder of report PDFs (default: config.reports_dir())")
+            Path | None,
+            typer.Option(help="Folder of report PDFs (default: the shared reports folder)."),
         ] = None,
         out_dir: Annotated[
             Path | None, typer.Option(help="Output folder (default: data/processed/fulltext)")
@@ -44,41 +45,52 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def search(
-        phrase: Annotated[str, typer.Argument(help="Words to find, as a phrase")],
-        limit: Annotated[int, typer.Option(min=1, help="Most paragraphs to show")] = 20,
+        phrase: Annotated[
+            str,
+            typer.Argument(
+                help="Words to find, as a phrase, whole words only (end a word with * for "
+                "every word it starts: 'agenc*')"
+            ),
+        ],
+        council: Annotated[
+            str | None, typer.Option(help="Only this council's reports (name or DfE code).")
+        ] = None,
+        date_from: Annotated[
+            str | None,
+            typer.Option("--from", help="Published on or after: a year, month or day (2016)."),
+        ] = None,
+        date_to: Annotated[
+            str | None,
+            typer.Option("--to", help="Published on or before: a year, month or day (2024-03)."),
+        ] = None,
+        framework: Annotated[
+            str | None,
+            typer.Option(help="Only this inspection framework, or its family (sif, ilacs)."),
+        ] = None,
+        grade: Annotated[
+            str | None,
+            typer.Option(help="Only reports with this overall grade (inadequate, good ...)."),
+        ] = None,
+        ranked: Annotated[
+            bool, typer.Option("--ranked", help="Most relevant paragraphs first, not newest.")
+        ] = False,
+        as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of text.")] = False,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print JSON instead of text.")
+        ] = False,
+        limit: Annotated[int, typer.Option(min=1, help="Most paragraphs to show.")] = 20,
     ) -> None:
-        """Find a phrase in every report (case-insensitive, whole words), newest first."""
-        from rich.console import Console
-        from rich.markup import escape
-        from rich.table import Table
+        """Find a phrase in every report (whole words, any case), newest reports first."""
+        from ofsted_record.fulltext import store
+        from ofsted_record.fulltext.present import print_hits, write_hits
 
-        from ofsted_record.fulltext.store import search as run_search
-
-        try:
-            hits = run_search(phrase, limit=limit)
-        except (ValueError, FileNotFoundError) as exc:
-            raise typer.BadParameter(str(exc)) from exc
-        console = Console()
-        total = hits.attrs.get("total", len(hits))
-        if hits.empty:
-            console.print(f"No paragraph contains {escape(repr(phrase))}.")
-            return
-        table = Table(title=f"{total} paragraphs contain {escape(repr(phrase))}", show_lines=True)
-        for column in ("council", "published", "grade", "page", "snippet", "link"):
-            table.add_column(column, overflow="fold")
-        for row in hits.itertuples():
-            # Escape the report text, then turn the **match** marks into bold.
-            snippet = escape(row.snippet).replace("**", "\0")
-            parts = snippet.split("\0")
-            snippet = "".join(f"[bold yellow]{p}[/]" if i % 2 else p for i, p in enumerate(parts))
-            table.add_row(
-                escape(row.council or row.inspection_id),
-                str(row.published_date or ""),
-                escape(row.overall_grade or ""),
-                str(row.page),
-                snippet,
-                escape(row.url or ""),
-            )
-        console.print(table)
-        if total > len(hits):
-            console.print(f"(first {len(hits)} of {total}; use --limit)")
+        if as_csv and as_json:
+            raise typer.BadParameter("choose one of --csv and --json")
+        where = store.filters(
+            council=council, date_from=date_from, date_to=date_to, framework=framework, grade=grade
+        )
+        hits = store.search(phrase, limit=limit, where=where, ranked=ranked)
+        if as_csv or as_json:
+            write_hits(hits, "csv" if as_csv else "json")
+        else:
+            print_hits(hits, phrase)

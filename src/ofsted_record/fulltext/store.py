@@ -12,6 +12,8 @@ keywords, it does not match phrases).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -38,6 +40,27 @@ RESULT_COLUMNS = [
 ]
 _ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 NEVER = r"[^\s\S]"  # an RE2 pattern that matches nothing
+PREFIX_MARK = "*"  # 'agenc*' matches agency, agencies
+# A * right after a word character ends a prefix; anywhere else ('.*', '* note') it is literal.
+_PREFIX_SPLIT = re.compile(r"(?<=\w)\*(?![\w])")
+# Longer phrases make RE2 patterns DuckDB refuses (issue 18); no sentence in a report needs more.
+MAX_PHRASE_CHARS = 200
+# The vocabularies the filters accept (warehouse/sql/01_reference.sql), in their order there.
+FRAMEWORKS = (
+    "slac",
+    "slac_reinspection",
+    "cpi",
+    "cpri",
+    "tlac",
+    "lac_2013",
+    "sif",
+    "sif_reinspection",
+    "lscb_review",
+    "ilacs_standard",
+    "ilacs_short",
+    "ilacs_2026",
+)
+GRADES = ("outstanding", "good", "requires_improvement", "adequate", "inadequate", "not_judged")
 
 
 @cache
@@ -53,6 +76,11 @@ def normalise_query(phrase: str) -> str:
     text = clean(phrase).lower()
     if not text:
         raise ValueError("search phrase is empty")
+    if len(text) > MAX_PHRASE_CHARS:
+        raise ValueError(
+            f"search phrase is {len(text)} characters long; the longest allowed is "
+            f"{MAX_PHRASE_CHARS}: search for a shorter part of it"
+        )
     return text
 
 
@@ -65,6 +93,7 @@ def phrase_pattern(needle: str) -> str:
     """RE2 pattern for ``needle`` with word boundaries where it starts/ends with a word char.
 
     'cse' must not match inside 'focused'; 'covid-19' and '50%' still match as written.
+    Theme counts use this; reporters' search uses the stricter ``search_pattern``.
     """
     pattern = re2_literal(needle)
     if needle[0].isalnum():
@@ -72,6 +101,33 @@ def phrase_pattern(needle: str) -> str:
     if needle[-1].isalnum():
         pattern += r"\b"
     return pattern
+
+
+def search_pattern(needle: str) -> str:
+    """RE2 pattern for ``needle``, matching whole words only.
+
+    A word character or a hyphen on either side means the match is inside a longer word:
+    'cse' must not match inside 'focused', nor 'agency' inside 'multi-agency'. RE2 has no
+    look-behind, so the boundary is a consumed character or the start/end of the text.
+    ``*`` (``PREFIX_MARK``) after a word lets it run on ('agenc*' matches 'agencies').
+    Phrases that start or end with punctuation ('covid-19', '50%') match as written.
+    """
+    pieces = []
+    for i, part in enumerate(_PREFIX_SPLIT.split(needle)):
+        if i:
+            pieces.append(r"[\w-]*")
+        pieces.append(re2_literal(part))
+    pattern = "".join(pieces)
+    if needle[0].isalnum():
+        pattern = r"(?:^|[^\w-])" + pattern
+    if needle[-1].isalnum():
+        pattern += r"(?:[^\w-]|$)"
+    return pattern
+
+
+def longest_literal(needle: str) -> str:
+    """The longest run of ``needle`` without a prefix mark: a cheap ``contains`` pre-filter."""
+    return max(_PREFIX_SPLIT.split(needle), key=len)
 
 
 def load_into(
@@ -178,7 +234,9 @@ def connect() -> duckdb.DuckDBPyConnection:
         if _has_tables(con, "report_paragraphs", "report_files"):
             return con
         con.close()
+    # No progress bar: loading the parquet would draw one over a reporter's search results.
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     load_into(con, fts=False)
     return con
 
@@ -200,40 +258,107 @@ def snippet(text: str, pattern: re.Pattern[str], context: int = SNIPPET_CONTEXT)
 
 
 def python_pattern(needle: str) -> re.Pattern[str]:
-    """The same match as ``phrase_pattern`` for Python's ``re`` (to place the highlights)."""
-    pattern = re.escape(needle)
+    """The same match as ``search_pattern`` for Python's ``re`` (to place the highlights)."""
+    pieces = []
+    for i, part in enumerate(_PREFIX_SPLIT.split(needle)):
+        if i:
+            pieces.append(r"[\w-]*")
+        pieces.append(re.escape(part))
+    pattern = "".join(pieces)
     if needle[0].isalnum():
-        pattern = r"\b" + pattern
+        pattern = r"(?<![\w-])" + pattern
     if needle[-1].isalnum():
-        pattern += r"\b"
+        pattern += r"(?![\w-])"
     return re.compile(pattern, re.IGNORECASE)
 
 
-def search(
-    phrase: str,
-    *,
-    con: duckdb.DuckDBPyConnection | None = None,
-    limit: int = 50,
-) -> pd.DataFrame:
-    """Paragraphs containing ``phrase`` (case-insensitive, whole words), newest reports first.
+@dataclass(frozen=True)
+class SearchFilters:
+    """What narrows a search, as the warehouse spells it (see ``filters()`` to build one)."""
 
-    Columns: inspection_id, council, la_code, published_date, framework, overall_grade, page,
-    paragraph, snippet (match in **...**), url (source_url + ``#page=N``). ``df.attrs["total"]``
-    is the number of matching paragraphs before ``limit``.
+    la_code: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    framework: str | None = None
+    grade: str | None = None
+
+    def params(self) -> dict[str, object]:
+        return {
+            "la_code": self.la_code,
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "framework": self.framework,
+            "grade": self.grade,
+        }
+
+
+def parse_bound(text: str | date | None, *, end: bool) -> date | None:
+    """A year (``2024``), a month (``2024-03``) or a day (``2024-03-31``) as a date bound.
+
+    ``end`` picks the last day of a year or month (for ``--to``), else the first.
     """
-    if not isinstance(limit, int) or limit < 1:
-        raise ValueError(f"limit must be a positive integer, not {limit!r}")
-    needle = normalise_query(phrase)
-    own = con is None
-    con = con or connect()
+    if text is None or isinstance(text, date):
+        return text
+    value = str(text).strip()
     try:
-        query = sql("search").replace("{meta}", meta_sql(con))
-        df = con.execute(query, [needle, phrase_pattern(needle), limit]).df()
-    finally:
-        if own:
-            con.close()
+        if re.fullmatch(r"\d{4}", value):
+            return date(int(value), 12, 31) if end else date(int(value), 1, 1)
+        if re.fullmatch(r"\d{4}-\d{2}", value):
+            first = date.fromisoformat(value + "-01")
+            return (pd.Timestamp(first) + pd.offsets.MonthEnd(0)).date() if end else first
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise ValueError(
+        f"date {value!r} not understood: give a year (2024), a month (2024-03) or a day (2024-03-31)"
+    )
+
+
+def filters(
+    *,
+    council: str | None = None,
+    date_from: str | date | None = None,
+    date_to: str | date | None = None,
+    framework: str | None = None,
+    grade: str | None = None,
+) -> SearchFilters:
+    """Check and normalise what a reporter typed into a :class:`SearchFilters`.
+
+    ``council`` goes through the register's strict name resolution (a DfE code is accepted
+    as is), so a misspelt name fails with the closest known names rather than matching
+    nothing. ``framework`` is a framework code or the start of one (``ilacs`` = every ILACS
+    framework); ``grade`` an overall grade (``requires improvement`` or
+    ``requires_improvement``).
+    """
+    la_code = None
+    if council is not None and str(council).strip():
+        from ofsted_record.register import load_councils, resolve_name
+
+        name = str(council).strip()
+        codes = set(load_councils()["la_code"])
+        la_code = name if name in codes else resolve_name(name, source="--council")
+    start, stop = parse_bound(date_from, end=False), parse_bound(date_to, end=True)
+    if start and stop and start > stop:
+        raise ValueError(f"--from {start:%-d %B %Y} is after --to {stop:%-d %B %Y}")
+    fw = None
+    if framework is not None and str(framework).strip():
+        fw = str(framework).strip().lower().replace(" ", "_")
+        if not any(code.startswith(fw) for code in FRAMEWORKS):
+            raise ValueError(
+                f"unknown framework {framework!r}; choose one of {', '.join(FRAMEWORKS)} "
+                "(or the start of one, such as ilacs or sif)"
+            )
+    gr = None
+    if grade is not None and str(grade).strip():
+        gr = str(grade).strip().lower().replace(" ", "_")
+        if gr not in GRADES:
+            raise ValueError(f"unknown grade {grade!r}; choose one of {', '.join(GRADES)}")
+    return SearchFilters(la_code, start, stop, fw, gr)
+
+
+def _finish(df: pd.DataFrame, highlight: re.Pattern[str]) -> pd.DataFrame:
+    """Snippets, page links and the public column order for a frame of matching paragraphs."""
     total = int(df["total_hits"].iloc[0]) if len(df) else 0
-    highlight = python_pattern(needle)
     # Stored text keeps its case; the match is found again case-insensitively to highlight it.
     df["snippet"] = [snippet(t, highlight) for t in df["text"]]
     df["url"] = [
@@ -241,10 +366,59 @@ def search(
         for u, p in zip(df["source_url"], df["page"], strict=True)
     ]
     df["published_date"] = pd.to_datetime(df["published_date"]).dt.date
-    out = df[RESULT_COLUMNS].astype(object)
+    columns = RESULT_COLUMNS + (["score"] if "score" in df.columns else [])
+    out = df[columns].astype(object)
     out = out.where(out.notna(), None)
     out.attrs["total"] = total
     return out
+
+
+def search(
+    phrase: str,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    limit: int = 50,
+    where: SearchFilters | None = None,
+    ranked: bool = False,
+) -> pd.DataFrame:
+    """Paragraphs containing ``phrase`` (case-insensitive, whole words), newest reports first.
+
+    Whole words: a hyphen joins words, so ``agency`` does not match ``multi-agency``. A word
+    ending in ``*`` matches any word it starts (``agenc*``: agency, agencies). ``where``
+    narrows by council, publication dates, framework and overall grade. ``ranked`` orders
+    the same paragraphs by BM25 relevance of the phrase's words (the ``fts`` index) instead
+    of by date.
+
+    Columns: inspection_id, council, la_code, published_date, framework, overall_grade, page,
+    paragraph, snippet (match in **...**), url (source_url + ``#page=N``), and score when
+    ranked. ``df.attrs["total"]`` is the number of matching paragraphs before ``limit``.
+    """
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        raise ValueError(f"limit must be a positive integer, not {limit!r}")
+    needle = normalise_query(phrase)
+    where = where or SearchFilters()
+    own = con is None
+    con = con or connect()
+    try:
+        query = sql("search").replace("{meta}", meta_sql(con))
+        params: dict[str, object] = {
+            "needle": longest_literal(needle),
+            "pattern": search_pattern(needle),
+            "lim": limit,
+            **where.params(),
+        }
+        if ranked:
+            params["keywords"] = " ".join(re.findall(r"\w+", needle))
+            try:
+                load_fts(con)
+            except duckdb.Error as exc:
+                raise RuntimeError(f"the ranked search index is unavailable: {exc}") from exc
+            query = sql("search_ranked").replace("{meta}", meta_sql(con))
+        df = con.execute(query, params).df()
+    finally:
+        if own:
+            con.close()
+    return _finish(df, python_pattern(needle))
 
 
 RANKED_SQL = """

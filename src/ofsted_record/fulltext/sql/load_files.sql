@@ -1,5 +1,6 @@
 -- report_files: one row per report file read for the full text (files.csv, $1), with the
--- metadata known without the extractor: council folder name, DfE code from the provider
+-- metadata known without the extractor: the council as the provider lookup (or folder) names it
+-- (council_as_written, as in every table), DfE code from the provider
 -- lookup, publication date from the file name, and why a file was skipped.
 CREATE OR REPLACE TABLE report_files AS
 SELECT
@@ -10,7 +11,7 @@ SELECT
     sha256,
     status,
     reason,
-    council,
+    council AS council_as_written,
     la_code,
     TRY_CAST(published_date AS DATE) AS published_date,
     CAST(pages AS INTEGER) AS pages,

@@ -1,7 +1,7 @@
 -- Report metadata from report_files alone (before the warehouse has inspections/judgements).
 SELECT
     f.inspection_id,
-    f.council,
+    f.council_as_written AS council,
     f.la_code,
     f.published_date,
     CAST(NULL AS VARCHAR) AS framework,

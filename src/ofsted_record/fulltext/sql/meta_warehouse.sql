@@ -1,8 +1,9 @@
 -- Report metadata from the warehouse's inspections and judgements (extractor output),
 -- falling back to report_files where the extractor left a gap. Joined on inspection_id.
+-- council is the register's name (the same in every table), not the name printed on the report.
 SELECT
     f.inspection_id,
-    coalesce(i.council_printed, f.council) AS council,
+    coalesce(i.council, f.council_as_written) AS council,
     coalesce(CAST(i.la_code AS VARCHAR), f.la_code) AS la_code,
     coalesce(TRY_CAST(i.published_date AS DATE), f.published_date) AS published_date,
     CAST(i.framework AS VARCHAR) AS framework,

@@ -65,10 +65,13 @@ QUALIFY count(*) OVER (PARTITION BY la_code) > 1;
 
 -- Interventions with the council's overall result before and after the event, the event's
 -- plain label and kind (start / change / end), and the page each row comes from (source_url,
--- quote). Rows without a date have no before or after.
+-- quote). Rows without a date have no before or after. `council` is the register's name, as in
+-- every other view; `council_as_written` keeps the source's spelling.
 CREATE OR REPLACE VIEW intervention_outcomes AS
 SELECT
     iv.*,
+    c.name AS council,
+    c.region_name AS region,
     ev.label AS event_label, ev.kind AS event_kind,
     b.inspection_id AS before_inspection_id, b.published_date AS before_published,
     b.overall_grade AS before_grade,
@@ -76,6 +79,7 @@ SELECT
     a.overall_grade AS after_grade, a.is_inadequate AS after_inadequate
 FROM interventions AS iv
 JOIN intervention_events AS ev USING (event)
+LEFT JOIN councils AS c USING (la_code)
 LEFT JOIN LATERAL (
     SELECT * FROM whole_service_results AS w
     WHERE w.la_code = iv.la_code AND w.published_date <= iv.date
