@@ -54,13 +54,15 @@ refresh: venv
 
 # --- reporters: JupyterLab on analysis/ (docs/notebooks.md) ----------------------------------
 # The project's kernel, .py notebooks opening as notebooks (jupytext), charts drawn with no
-# network. Loopback only; LAB_ARGS passes more options (e.g. --no-browser --port=8890).
+# network, nothing fetched in the background. Loopback only; LAB_ARGS passes more options
+# (e.g. LAB_ARGS="--no-browser --port=8890").
 .PHONY: lab
 lab: venv
 	test -f data/warehouse.duckdb || $(CLI) warehouse
 	$(PY) -c "from ofsted_record.notebooks import prepare_lab; prepare_lab()"
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=analysis \
-	    --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(LAB_ARGS)
+	    --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	    --LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # --- checks ---------------------------------------------------------------------------
 test: venv

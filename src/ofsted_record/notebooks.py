@@ -124,7 +124,14 @@ def ensure_kernel(prefix: Path | str | None = None) -> Path:
     spec = spec_dir / "kernel.json"
     if spec.exists() and json.loads(spec.read_text()).get("argv", [""])[0] == sys.executable:
         return spec_dir
-    return Path(install(kernel_name=KERNEL, display_name=KERNEL_DISPLAY_NAME, prefix=str(prefix)))
+    try:
+        return Path(
+            install(kernel_name=KERNEL, display_name=KERNEL_DISPLAY_NAME, prefix=str(prefix))
+        )
+    except OSError:
+        if spec.exists():  # a parallel run registered it first
+            return spec_dir
+        raise
 
 
 def prepare_lab(prefix: Path | str | None = None) -> None:
