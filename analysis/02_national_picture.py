@@ -284,37 +284,46 @@ say(chart.description)
 # ## Which councils are inadequate now, and since when
 #
 # Every council whose standing on the chosen date (`as_at`, counted by `rule`) is inadequate,
-# with the day its current spell of inadequate began: the first of its run of inadequate
-# whole-service inspections (warehouse view `inadequate_spells`). Longest first.
+# with the day its current spell of inadequate began: the day the first of its run of
+# inadequate whole-service inspections ended (warehouse view `inadequate_spells`), which both
+# counting rules require to be on or before the date. Longest first.
 
 # %%
+first_ended = table("inspection_facts").set_index("inspection_id")["end_date"]
 spells = queries.inadequate_spells(con)
+spells = spells.assign(since=spells["start_inspection_id"].map(first_ended))
 now = latest[latest["grade"] == "inadequate"].merge(
-    spells[["la_code", "start_date", "end_date"]].rename(columns={"end_date": "spell_end"}),
+    spells[["la_code", "start_date", "end_date", "since"]].rename(
+        columns={"start_date": "first_published", "end_date": "spell_end"}
+    ),
     on="la_code",
     how="left",
 )
-# The spell that holds the council's latest counted inspection.
+# The spell that holds the council's latest counted inspection (spells run on publication dates).
 now = now[
-    (now["start_date"] <= now["published_date"])
+    (now["first_published"] <= now["published_date"])
     & (now["spell_end"].isna() | (now["spell_end"] > now["published_date"]))
-].sort_values("start_date")
+].sort_values("since")
 assert set(now["la_code"]) == set(latest.loc[latest["grade"] == "inadequate", "la_code"]), (
     "every inadequate council is in a spell"
 )
-now["years"] = (data_end - now["start_date"]).dt.days / 365.25
+assert (now["since"] <= data_end).all()
+now["years"] = (data_end - now["since"]).dt.days / 365.25
 if len(now):
     first = now.iloc[0]
     say(
         f"On {data_end:%-d %B %Y}, **{len(now)} councils** were inadequate (rule `{rule}`). "
         f"The longest-standing: {first['council']}, inadequate since "
-        f"{first['start_date']:%-d %B %Y} ({first['years']:.1f} years)."
+        f"{first['since']:%-d %B %Y} ({first['years']:.1f} years)."
     )
 else:
     say(f"On {data_end:%-d %B %Y}, no council was inadequate (rule `{rule}`).")
 now.assign(
-    since=now["start_date"].dt.strftime("%-d %B %Y"),
+    since=now["since"].dt.strftime("%-d %B %Y"),
+    first_report=now["first_published"].dt.strftime("%-d %B %Y"),
     latest_report=now["published_date"].dt.strftime("%-d %B %Y"),
     years=now["years"].round(1),
-    report=now["source_url"].map(lambda url: f"[report]({url})"),
-)[["council", "since", "years", "latest_report", "report"]].reset_index(drop=True)
+    report=now["source_url"].map(
+        lambda url: f"[latest report]({url})" if isinstance(url, str) else ""
+    ),
+)[["council", "since", "years", "first_report", "latest_report", "report"]].reset_index(drop=True)
