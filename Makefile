@@ -53,6 +53,18 @@ site: data
 refresh: venv
 	$(CLI) refresh
 
+# --- reporters: JupyterLab on analysis/ (docs/notebooks.md) ----------------------------------
+# The project's kernel, .py notebooks opening as notebooks (jupytext), charts drawn with no
+# network, nothing fetched in the background. Loopback only; LAB_ARGS passes more options
+# (e.g. LAB_ARGS="--no-browser --port=8890").
+.PHONY: lab
+lab: venv
+	test -f data/warehouse.duckdb || $(CLI) warehouse
+	$(PY) -c "from ofsted_record.notebooks import prepare_lab; prepare_lab()"
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=analysis \
+	    --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	    --LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
 # --- checks ---------------------------------------------------------------------------
 # Without the shared data the warehouse cannot be built: say so once, and let the tests that
 # need it skip with that reason (REQUIRE_CORPUS=1 turns those skips into failures).

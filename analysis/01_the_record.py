@@ -3,9 +3,9 @@
 #   jupytext:
 #     formats: ipynb,py:percent
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Python (ofsted-record)
 #     language: python
-#     name: python3
+#     name: ofsted-record
 # ---
 
 # %% [raw]
@@ -21,15 +21,21 @@
 # and how our reading of the reports compares with Ofsted's official statistics. Every number in
 # the text below is computed in the cell above it.
 
+# %% tags=["parameters"]
+as_at = ""  # count inspections published on or before this date; blank: the whole record
+framework = ""  # one framework, e.g. "ilacs_standard"; blank: all
+
 # %% Setup: one read-only connection to the warehouse for the whole notebook
 import altair as alt
 import pandas as pd
 from IPython.display import Markdown, display
 
 from ofsted_record import register
+from ofsted_record.notebooks import as_date, setup_display
 from ofsted_record.official.latest import latest_overall_2023 as official_latest_2023
 from ofsted_record.warehouse import connect, queries
 
+setup_display()
 con = connect()
 
 
@@ -44,9 +50,24 @@ def say(text: str) -> None:
 
 
 councils = table("councils")
-inspections = table("inspection_facts")
-judgements = table("judgement_facts")
+record = table("inspection_facts")  # the whole record: the check against Ofsted below uses it
 frameworks = table("frameworks").set_index("framework")
+as_at_day = as_date(as_at, record["published_date"].max().date())
+if framework and framework not in frameworks.index:
+    raise ValueError(f"framework={framework!r}: choose one of {', '.join(frameworks.index)}")
+inspections = record[
+    (record["published_date"] <= pd.Timestamp(as_at_day))
+    & (record["framework"] == framework if framework else True)
+]
+judgements = table("judgement_facts").query("inspection_id in @inspections.inspection_id")
+say(
+    f"Counting inspections published by **{as_at_day:%-d %B %Y}**"
+    + (
+        f", framework **{frameworks.loc[framework, 'label']}** only."
+        if framework
+        else ", all frameworks."
+    )
+)
 
 # %% [markdown]
 # ## The councils
@@ -218,10 +239,10 @@ disagreed[
 # register.
 
 # %%
-as_at = pd.Timestamp("2023-03-31").date()
+ofsted_day = pd.Timestamp("2023-03-31").date()  # the date of Ofsted's sheet, whatever `as_at`
 ofsted = official_latest_2023()
-ofsted["la_code"] = [register.resolve_name(n, on=as_at) for n in ofsted["council"]]
-ours = queries.standing(con, as_at, "published_within_month")
+ofsted["la_code"] = [register.resolve_name(n, on=ofsted_day) for n in ofsted["council"]]
+ours = queries.standing(con, ofsted_day, "published_within_month")
 print(ours["status"].value_counts().to_string())
 compared = ours.merge(
     ofsted, on="la_code", how="outer", suffixes=("_ours", "_ofsted"), indicator=True
@@ -255,10 +276,10 @@ differ[
 # (compiled later) already counted.
 
 # %%
-later = inspections[
-    inspections["la_code"].isin(differ["la_code"])
-    & inspections["whole_service"]
-    & (inspections["published_date"] > pd.Timestamp(as_at))
+later = record[
+    record["la_code"].isin(differ["la_code"])
+    & record["whole_service"]
+    & (record["published_date"] > pd.Timestamp(ofsted_day))
 ]
 later.sort_values("published_date").groupby("la_code").head(1)[
     ["la_code", "council", "framework", "end_date", "published_date", "overall_grade"]

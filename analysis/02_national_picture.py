@@ -3,9 +3,9 @@
 #   jupytext:
 #     formats: ipynb,py:percent
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Python (ofsted-record)
 #     language: python
-#     name: python3
+#     name: ofsted-record
 # ---
 
 # %% [raw]
@@ -28,6 +28,10 @@
 # which gives no overall grade, shows as "no overall grade". Every figure comes from the
 # warehouse queries in `ofsted_record.warehouse.queries`.
 
+# %% tags=["parameters"]
+as_at = ""  # show the record up to this date; blank: the last publication date in the data
+rule = "ended_by"  # counting rule for the standing: "ended_by" or "published_within_month"
+
 # %% Setup
 import altair as alt
 import pandas as pd
@@ -38,8 +42,10 @@ from ofsted_record.charts.national import national_chart
 from ofsted_record.charts.palette import GRADE_COLOURS, GRADE_ORDER, label
 from ofsted_record.charts.regions import regions_chart
 from ofsted_record.charts.transitions import transitions_chart
+from ofsted_record.notebooks import as_date, setup_display
 from ofsted_record.warehouse import connect, queries
 
+setup_display()
 con = connect()
 
 
@@ -52,7 +58,10 @@ def say(text: str) -> None:
     display(Markdown(text))
 
 
-data_end = pd.Timestamp(chart_queries.data_end(con))
+if rule not in queries.RULES:
+    raise ValueError(f"rule={rule!r}: choose one of {', '.join(queries.RULES)}")
+data_end = pd.Timestamp(as_date(as_at, chart_queries.data_end(con)))
+say(f"The record up to **{data_end:%-d %B %Y}**; standing counted by the rule `{rule}`.")
 rules = table("counting_rules")
 rules
 
@@ -64,11 +73,11 @@ rules
 
 # %%
 monthly = {
-    rule: queries.national_monthly(con, rule).query("month_end <= @data_end")
-    for rule in queries.RULES
+    each: queries.national_monthly(con, each).query("month_end <= @data_end")
+    for each in queries.RULES
 }
-for rule, frame in monthly.items():
-    print(rule)
+for each, frame in monthly.items():
+    print(each)
     print(frame["grade"].value_counts().to_string(), end="\n\n")
 for frame in monthly.values():
     totals = frame.groupby("month_end")["councils"].sum()
@@ -103,16 +112,16 @@ def for_stacked_chart(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return out
 
 
-first_graded = monthly["ended_by"].dropna(subset=["share_of_graded"])["month_end"].min()
+first_graded = monthly[rule].dropna(subset=["share_of_graded"])["month_end"].min()
 national = for_stacked_chart(
-    monthly["ended_by"].query("month_end >= @first_graded").rename(columns={"month_end": "date"}),
+    monthly[rule].query("month_end >= @first_graded").rename(columns={"month_end": "date"}),
     ["date"],
 )
 assert ((national.groupby("date")["share"].sum() - 1).abs() < 1e-9).all()
 
 # %%
 #| label: fig-national
-#| fig-cap: "Share of England's councils at each overall grade, month by month (rule: ended by the date)."
+#| fig-cap: "Share of England's councils at each overall grade, month by month (under the chosen counting rule)."
 #| fig-alt: "Stacked area chart of the share of English councils whose latest overall grade was outstanding, good, requires improvement or inadequate at each month end since the single inspection framework began, with councils not yet graded in grey."
 chart = national_chart(national, width=640)
 display(chart)
@@ -126,13 +135,13 @@ say(chart.description)
 
 # %%
 inadequate = pd.concat(
-    frame[frame["grade"] == "inadequate"].assign(rule=rule) for rule, frame in monthly.items()
+    frame[frame["grade"] == "inadequate"].assign(rule=each) for each, frame in monthly.items()
 )
 wide = inadequate.pivot(index="month_end", columns="rule", values="councils").fillna(0)
 differs = wide[wide["ended_by"] != wide["published_within_month"]]
 peak = {
-    rule: frame[frame["grade"] == "inadequate"].set_index("month_end")["share_of_graded"]
-    for rule, frame in monthly.items()
+    each: frame[frame["grade"] == "inadequate"].set_index("month_end")["share_of_graded"]
+    for each, frame in monthly.items()
 }
 say(
     f"The count of inadequate councils differs between the rules in **{len(differs)} of "
@@ -194,7 +203,7 @@ dates = [
     for y in range(2014, data_end.year + 1)
     if pd.Timestamp(f"{y}-03-31") <= data_end
 ]
-frame = monthly["ended_by"]
+frame = monthly[rule]
 snap = frame[frame["month_end"].isin(dates)]
 by_grade = snap.pivot_table(
     index="month_end", columns="grade", values="councils", aggfunc="sum", fill_value=0
@@ -203,13 +212,13 @@ print(snap["grade"].value_counts().to_string())
 by_grade
 
 # %%
-latest = queries.standing(con, data_end.date(), "ended_by")
+latest = queries.standing(con, data_end.date(), rule)
 print(latest["status"].value_counts().to_string())
 graded = latest[latest["status"] == "graded"]
 share = graded["grade"].value_counts(normalize=True)
 assert abs(share.sum() - 1) < 1e-9
 say(
-    f"On {data_end:%-d %B %Y}, the last publication date in the data, {len(latest)} councils "
+    f"On {data_end:%-d %B %Y}, {len(latest)} councils "
     f"existed; {len(graded)} had an overall grade: "
     + ", ".join(
         f"{label(g).lower()} {n} ({share[g]:.0%})"
@@ -229,7 +238,7 @@ say(
 # The same standing, region by region, at the end of the data.
 
 # %%
-regional = queries.regional_monthly(con, "ended_by")
+regional = queries.regional_monthly(con, rule)
 last_month = regional.loc[regional["month_end"] <= data_end, "month_end"].max()
 regional_latest = regional[regional["month_end"] == last_month]
 print(regional_latest["grade"].value_counts().to_string())
@@ -269,3 +278,52 @@ assert ((pairs.groupby("from_grade")["share"].sum() - 1).abs() < 1e-3).all()
 chart = transitions_chart(pairs, width=640)
 display(chart)
 say(chart.description)
+
+
+# %% [markdown]
+# ## Which councils are inadequate now, and since when
+#
+# Every council whose standing on the chosen date (`as_at`, counted by `rule`) is inadequate,
+# with the day its current spell of inadequate began: the day the first of its run of
+# inadequate whole-service inspections ended (warehouse view `inadequate_spells`), which both
+# counting rules require to be on or before the date. Longest first.
+
+# %%
+first_ended = table("inspection_facts").set_index("inspection_id")["end_date"]
+spells = queries.inadequate_spells(con)
+spells = spells.assign(since=spells["start_inspection_id"].map(first_ended))
+now = latest[latest["grade"] == "inadequate"].merge(
+    spells[["la_code", "start_date", "end_date", "since"]].rename(
+        columns={"start_date": "first_published", "end_date": "spell_end"}
+    ),
+    on="la_code",
+    how="left",
+)
+# The spell that holds the council's latest counted inspection (spells run on publication dates).
+now = now[
+    (now["first_published"] <= now["published_date"])
+    & (now["spell_end"].isna() | (now["spell_end"] > now["published_date"]))
+].sort_values("since")
+assert set(now["la_code"]) == set(latest.loc[latest["grade"] == "inadequate", "la_code"]), (
+    "every inadequate council is in a spell"
+)
+assert (now["since"] <= data_end).all()
+now["years"] = (data_end - now["since"]).dt.days / 365.25
+if len(now):
+    first = now.iloc[0]
+    say(
+        f"On {data_end:%-d %B %Y}, **{len(now)} councils** were inadequate (rule `{rule}`). "
+        f"The longest-standing: {first['council']}, inadequate since "
+        f"{first['since']:%-d %B %Y} ({first['years']:.1f} years)."
+    )
+else:
+    say(f"On {data_end:%-d %B %Y}, no council was inadequate (rule `{rule}`).")
+now.assign(
+    since=now["since"].dt.strftime("%-d %B %Y"),
+    first_report=now["first_published"].dt.strftime("%-d %B %Y"),
+    latest_report=now["published_date"].dt.strftime("%-d %B %Y"),
+    years=now["years"].round(1),
+    report=now["source_url"].map(
+        lambda url: f"[latest report]({url})" if isinstance(url, str) else ""
+    ),
+)[["council", "since", "years", "first_report", "latest_report", "report"]].reset_index(drop=True)

@@ -3,9 +3,9 @@
 #   jupytext:
 #     formats: ipynb,py:percent
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Python (ofsted-record)
 #     language: python
-#     name: python3
+#     name: ofsted-record
 # ---
 
 # %% [raw]
@@ -21,6 +21,10 @@
 # map changes as Dorset, Northamptonshire and Cumbria were reorganised. The hex cartogram gives
 # every council the same space, so small urban councils are as visible as large counties.
 
+# %% tags=["parameters"]
+as_at = ""  # the last map's date; blank: the last publication date in the data
+rule = "ended_by"  # counting rule: "ended_by" or "published_within_month"
+
 # %% Setup
 import datetime as dt
 import json
@@ -32,8 +36,10 @@ from IPython.display import Markdown, display
 from ofsted_record import geography
 from ofsted_record.charts import queries as chart_queries
 from ofsted_record.charts.palette import ALL_GRADES, grade_scale, label
+from ofsted_record.notebooks import as_date, setup_display
 from ofsted_record.warehouse import connect, queries
 
+setup_display()
 con = connect()
 
 
@@ -41,14 +47,20 @@ def say(text: str) -> None:
     display(Markdown(text))
 
 
-data_end = chart_queries.data_end(con)
+if rule not in queries.RULES:
+    raise ValueError(f"rule={rule!r}: choose one of {', '.join(queries.RULES)}")
+data_end = as_date(as_at, chart_queries.data_end(con))
+# Earlier 31 Marches for comparison, then the chosen date.
 dates = [
-    dt.date(2015, 3, 31),
-    dt.date(2017, 3, 31),
-    dt.date(2020, 3, 31),
-    dt.date(2023, 3, 31),
-    data_end,
-]
+    day
+    for day in (
+        dt.date(2015, 3, 31),
+        dt.date(2017, 3, 31),
+        dt.date(2020, 3, 31),
+        dt.date(2023, 3, 31),
+    )
+    if day < data_end
+] + [data_end]
 
 # %% [markdown]
 # ## Standing on each date
@@ -62,7 +74,7 @@ STATUS_AS_GRADE = {
     "not judged in latest inspection": "not_judged",
     "no overall grade (2026 framework)": "no_overall_grade",
 }
-standing = pd.concat(queries.standing(con, day, "ended_by") for day in dates)
+standing = pd.concat(queries.standing(con, day, rule) for day in dates)
 standing["grade_code"] = standing["grade"].fillna(standing["status"].map(STATUS_AS_GRADE))
 standing["grade_label"] = standing["grade_code"].map(label)
 standing["as_at"] = pd.to_datetime(standing["as_at"]).dt.date

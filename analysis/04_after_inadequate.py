@@ -3,9 +3,9 @@
 #   jupytext:
 #     formats: ipynb,py:percent
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Python (ofsted-record)
 #     language: python
-#     name: python3
+#     name: ofsted-record
 # ---
 
 # %% [raw]
@@ -23,13 +23,18 @@
 # 2026 framework, which has no overall grade, an inspection counts as inadequate if any of its
 # judgements is.
 
+# %% tags=["parameters"]
+as_at = ""  # spells as known on this date; blank: the last publication date in the data
+
 # %% Setup
 import pandas as pd
 from IPython.display import Markdown, display
 
 from ofsted_record.charts.survival import survival_chart
+from ofsted_record.notebooks import as_date, setup_display
 from ofsted_record.warehouse import connect, queries
 
+setup_display()
 con = connect()
 
 
@@ -38,6 +43,19 @@ def say(text: str) -> None:
 
 
 spells = queries.inadequate_spells(con)
+day = pd.Timestamp(as_date(as_at, spells["observed_until"].max().date()))
+# As known on `day`: spells begun by then; one still open then is censored on that day.
+spells = spells[spells["start_date"] <= day].copy()
+open_then = spells["observed_until"] > day
+spells.loc[open_then, ["censored", "outcome", "observed_until"]] = [
+    True,
+    "still inadequate on the date",
+    day,
+]
+spells.loc[open_then, ["end_inspection_id", "end_framework", "exit_grade"]] = None
+spells.loc[open_then, "end_date"] = pd.NaT
+spells["days"] = (spells["observed_until"] - spells["start_date"]).dt.days
+say(f"Spells of inadequate as known on **{day:%-d %B %Y}**.")
 spells.head()
 
 # %% [markdown]

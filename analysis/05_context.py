@@ -3,9 +3,9 @@
 #   jupytext:
 #     formats: ipynb,py:percent
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Python (ofsted-record)
 #     language: python
-#     name: python3
+#     name: ofsted-record
 # ---
 
 # %% [raw]
@@ -22,6 +22,10 @@
 #
 # **Read these caveats before quoting anything** (they are the module's own):
 
+# %% tags=["parameters"]
+as_at = ""  # inspections published by this date; blank: the last publication date in the data
+rule = "ended_by"  # counting rule for the standing beside deprivation
+
 # %% Setup
 import altair as alt
 import pandas as pd
@@ -30,8 +34,10 @@ from IPython.display import Markdown, display
 from ofsted_record import geography
 from ofsted_record.charts.palette import GRADE_COLOURS, GRADE_ORDER, grade_scale, label
 from ofsted_record.context import analysis
+from ofsted_record.notebooks import as_date, setup_display
 from ofsted_record.warehouse import connect, queries
 
+setup_display()
 con = connect()
 
 
@@ -49,6 +55,10 @@ measures = table("context_measures")
 dictionary = table("context_measure_dictionary").set_index("measure")
 areas = table("context_areas")
 inspections = table("inspection_facts")
+if rule not in queries.RULES:
+    raise ValueError(f"rule={rule!r}: choose one of {', '.join(queries.RULES)}")
+data_end = as_date(as_at, inspections["published_date"].max().date())
+inspections = inspections[inspections["published_date"] <= pd.Timestamp(data_end)]
 
 # %% [markdown]
 # ## The judgements compared
@@ -243,8 +253,7 @@ say(agency_chart.description)
 # single 2019 snapshot, so this compares today's grades with an area's long-run circumstances.
 
 # %%
-data_end = inspections["published_date"].max().date()
-standing = queries.standing(con, data_end, "ended_by")
+standing = queries.standing(con, data_end, rule)
 print(standing["status"].value_counts().to_string())
 deprivation = table("context_deprivation")
 vintage = int(geography.vintage_for(data_end))  # council boundaries in force on the date

@@ -3,9 +3,9 @@
 #   jupytext:
 #     formats: ipynb,py:percent
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Python (ofsted-record)
 #     language: python
-#     name: python3
+#     name: ofsted-record
 # ---
 
 # %% [raw]
@@ -21,12 +21,17 @@
 # typed in. Verdicts (as documented on `ClaimResult.verdict`): *supported*, *broadly
 # supported*, *partly supported*, *not supported*, *cannot be settled*.
 
+# %% tags=["parameters"]
+verdict = ""  # show only claims with this verdict, e.g. "not supported"; blank: all
+
 # %% Setup
 import pandas as pd
 from IPython.display import Markdown, display
 
+from ofsted_record.notebooks import setup_display
 from ofsted_record.warehouse import claims, connect
 
+setup_display()
 con = connect()
 
 
@@ -38,6 +43,9 @@ results = claims.check_all(con)
 assert all(r.verdict in claims.VERDICTS for r in results), [r.verdict for r in results]
 assert all(r.finding and r.query for r in results)
 assert len({r.slug for r in results}) == len(results), "claim slugs are unique"
+if verdict and verdict not in claims.VERDICTS:
+    raise ValueError(f"verdict={verdict!r}: choose one of {', '.join(claims.VERDICTS)}")
+results = [r for r in results if not verdict or r.verdict == verdict]
 
 # %% [markdown]
 # ## Summary

@@ -3,9 +3,9 @@
 #   jupytext:
 #     formats: ipynb,py:percent
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Python (ofsted-record)
 #     language: python
-#     name: python3
+#     name: ofsted-record
 # ---
 
 # %% [raw]
@@ -23,7 +23,9 @@
 # recognised stops the notebook at the first cell below the parameters, listing close matches.
 
 # %% tags=["parameters"]
-council = "Sunderland"
+council = "Sunderland"  # any printed name, or the three-digit DfE code
+as_at = ""  # the record up to this date; blank: the last publication date in the data
+rule = "ended_by"  # counting rule for the standing: "ended_by" or "published_within_month"
 
 # %% Setup: resolve the council first, so a bad parameter fails here
 import pandas as pd
@@ -44,9 +46,14 @@ me = councils.loc[la_code]
 from ofsted_record.charts import queries as chart_queries  # noqa: E402
 from ofsted_record.charts.council import council_chart  # noqa: E402
 from ofsted_record.context import analysis  # noqa: E402
+from ofsted_record.notebooks import as_date, setup_display  # noqa: E402
 from ofsted_record.warehouse import connect, queries  # noqa: E402
 
+setup_display()
 con = connect()
+if rule not in queries.RULES:
+    raise ValueError(f"rule={rule!r}: choose one of {', '.join(queries.RULES)}")
+data_end = pd.Timestamp(as_date(as_at, chart_queries.data_end(con)))
 
 
 def table(name: str) -> pd.DataFrame:
@@ -94,7 +101,7 @@ related[["predecessor", "successor", "effective_date", "note"]]
 # ## Every judgement
 
 # %%
-timeline = queries.council_timeline(con, la_code)
+timeline = queries.council_timeline(con, la_code).query("published_date <= @data_end")
 print(timeline["framework"].value_counts().to_string())
 print(timeline["grade"].value_counts().to_string())
 assert timeline["inspection_id"].notna().all()
@@ -134,11 +141,21 @@ else:
 
 # %%
 standing = {
-    rule: queries.standing_monthly(con, rule).query("la_code == @la_code") for rule in queries.RULES
+    each: queries.standing_monthly(con, each).query(
+        "la_code == @la_code and month_end <= @data_end"
+    )
+    for each in queries.RULES
 }
 marches = pd.concat(
-    frame[frame["month_end"].dt.month == 3].assign(rule=rule) for rule, frame in standing.items()
+    frame[frame["month_end"].dt.month == 3].assign(rule=each) for each, frame in standing.items()
 )
+on_day = queries.standing(con, data_end.date(), rule).query("la_code == @la_code")
+if len(on_day):
+    row = on_day.iloc[0]
+    shown = (row["grade"] if pd.notna(row["grade"]) else row["status"]).replace("_", " ")
+    say(f"On {when(data_end)} (rule `{rule}`): **{shown}**.")
+else:
+    say(f"{me['short_name']} did not exist on {when(data_end)}.")
 print(marches["status"].value_counts().to_string())
 marches.assign(shown=marches["grade"].fillna(marches["status"])).pivot(
     index="month_end", columns="rule", values="shown"

@@ -86,18 +86,73 @@ def test_notebook_structure(name: str) -> None:
     assert (nbs.analysis_dir() / "jupytext.toml").read_text().count('"ipynb,py:percent"') == 1
 
 
-def test_deep_dive_parameters_cell_is_quarto_and_papermill_compatible() -> None:
-    nb = nbs.read_script("07_council_deep_dive")
+@pytest.mark.parametrize("name", nbs.NOTEBOOKS)
+def test_parameters_cell_comes_first_and_papermill_reads_it(name: str) -> None:
+    """Every notebook's first code cell is tagged `parameters` (the tag papermill and Quarto's
+    `params` both look for) and declares at least one parameter that papermill can infer."""
+    nb = nbs.read_script(name)
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    assert len(tagged) == 1 and tagged[0].source.strip() == 'council = "Sunderland"'
-    assert nbs.code_cells(nb)[0] is tagged[0]
+    assert len(tagged) == 1 and nbs.code_cells(nb)[0] is tagged[0]
+    declared = nbs.declared_parameters(nb)
+    assert declared, f"{name}: papermill finds no parameters"
+    for parameter, default in declared.items():
+        assert parameter in tagged[0].source and default is not None
+    expected = {"06_claims_checked": {"verdict"}, "07_council_deep_dive": {"council", "as_at"}}
+    assert expected.get(name, {"as_at"}) <= set(declared)
+
+
+def test_notebooks_are_declared_for_the_project_kernel() -> None:
+    for name in nbs.NOTEBOOKS:
+        assert nbs.read_script(name).metadata["kernelspec"]["name"] == nbs.KERNEL
 
 
 def test_unknown_parameter_is_rejected_before_running() -> None:
-    with pytest.raises(ValueError, match=r"unknown parameters \['councel'\]"):
+    with pytest.raises(nbs.BadParameters, match=r"unknown parameters \['councel'\]"):
         nbs.execute("07_council_deep_dive", {"councel": "Kent"})
-    with pytest.raises(ValueError, match="unknown notebook"):
+    with pytest.raises(nbs.UnknownNotebook, match="unknown notebook '99_nothing'; choose one of"):
         nbs.execute("99_nothing")
+
+
+def test_council_replaces_the_default_deep_dive() -> None:
+    """`--only 07_council_deep_dive --council X` runs X alone, not the default council too."""
+    from ofsted_record.commands.notebooks import plan
+
+    deep = "07_council_deep_dive"
+    assert plan([deep], ["Kent"], {}) == [(deep, {"council": "Kent"})]
+    assert plan([deep], [], {"as_at": "2016-03-31"}) == [(deep, {"as_at": "2016-03-31"})]
+    everything = plan([], ["Kent", "Leeds"], {})
+    assert [n for n, _ in everything].count(deep) == 2
+    assert (deep, {}) not in everything and len(everything) == len(nbs.NOTEBOOKS) + 1
+
+
+def test_unknown_notebook_name_is_one_line_and_exit_2() -> None:
+    from typer.testing import CliRunner
+
+    from ofsted_record.cli import app
+
+    result = CliRunner().invoke(app, ["notebooks", "--only", "03_map"])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "unknown notebook '03_map'" in lines[0], result.output
+    assert all(name in lines[0] for name in nbs.NOTEBOOKS)
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["-p", "as_at"], "write it as key=value"),
+        (["--only", "06_claims_checked", "-p", "as_at=2016-03-31"], "unknown parameters ['as_at']"),
+    ],
+)
+def test_bad_parameters_are_one_line_and_exit_2(arguments, message) -> None:
+    from typer.testing import CliRunner
+
+    from ofsted_record.cli import app
+
+    result = CliRunner().invoke(app, ["notebooks", *arguments])
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1
 
 
 # --- execution through a real kernel --------------------------------------------------------
@@ -140,7 +195,162 @@ def test_claims_notebook_shows_every_claim(executed) -> None:
 def test_executed_copies_are_reproducible(executed, tmp_path) -> None:
     again = nbs.execute("06_claims_checked", out_dir=tmp_path)
     assert again.path.read_bytes() == executed["06_claims_checked"].read_bytes()
-    assert "altair-viz-1" in executed["02_national_picture"].read_text()
+
+
+# Quarto loads require.js and jQuery from a CDN for any of these (shared notes on Quarto, fact 1);
+# a Jupyter widget view would also need a widget manager from a CDN.
+CDN_TRIGGERS = {
+    "text/html",
+    "application/javascript",
+    "application/vnd.jupyter.widget-view+json",
+}
+
+
+def test_executed_copies_need_no_network(executed) -> None:
+    """Static display: charts are SVG drawn in the kernel, tables Markdown; nothing that makes
+    Quarto (or a reader's JupyterLab) fetch a script."""
+    svg_charts = 0
+    for name, path in executed.items():
+        nb = nbformat.read(path, as_version=4)
+        kinds = {k for c in nbs.code_cells(nb) for o in c.outputs for k in o.get("data", {})}
+        assert not kinds & CDN_TRIGGERS, f"{name}: {sorted(kinds & CDN_TRIGGERS)}"
+        text = path.read_text()
+        assert "cdn.jsdelivr" not in text and "esm.sh" not in text and "cdnjs" not in text
+        svg_charts += sum(
+            "image/svg+xml" in o.get("data", {}) for c in nbs.code_cells(nb) for o in c.outputs
+        )
+    assert svg_charts >= len(nbs.NOTEBOOKS) - 1  # every notebook but 06 draws charts
+    table = _outputs_text(executed["02_national_picture"])
+    assert "| council" in table and "|:---" in table  # DataFrames as Markdown tables
+
+
+def _quarto() -> str | None:
+    import os
+    import shutil
+
+    for candidate in (
+        os.environ.get("QUARTO"),
+        shutil.which("quarto"),
+        "/root/.local/quarto-1.7.34/bin/quarto",
+    ):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.mark.slow
+def test_quarto_page_of_an_executed_notebook_loads_nothing_from_outside(executed, tmp_path):
+    """A real Quarto render of an executed copy: every script, stylesheet and image it loads is
+    a local file (links to reports are fine: they are not loaded)."""
+    import shutil
+    import subprocess
+
+    quarto = _quarto()
+    if quarto is None:
+        pytest.skip("Quarto not installed (set QUARTO=/path/to/quarto)")
+    page = tmp_path / "02_national_picture.ipynb"
+    shutil.copy(executed["02_national_picture"], page)
+    subprocess.run(
+        [quarto, "render", page.name, "--to", "html"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    html = (tmp_path / "02_national_picture.html").read_text()
+    loads = re.findall(r"<(?:script|img|link|iframe)\b[^>]*?(?:src|href)=\"([^\"]+)\"", html)
+    assert loads, "the page loads nothing at all: the check is looking at the wrong thing"
+    outside = [u for u in loads if re.match(r"(https?:)?//", u)]
+    assert outside == []
+    assert len(re.findall(r"<img\b[^>]*\.svg", html)) >= 3  # the notebook's charts, as SVG
+
+
+# --- never stale, and parameters that change the answer ---------------------------------------
+
+
+def test_a_run_always_uses_the_edited_script(warehouse_path, tmp_path, monkeypatch) -> None:
+    """Edit the .py only (the .ipynb left stale), run: the edit is what ran."""
+    import shutil
+
+    work = tmp_path / "analysis"
+    shutil.copytree(nbs.analysis_dir(), work)
+    monkeypatch.setattr(nbs, "analysis_dir", lambda: work)
+    script = work / "06_claims_checked.py"
+    marker = "edited-in-the-script-only"
+    script.write_text(script.read_text() + f"\n# %%\nprint({marker!r})\n")
+    stale = (work / "06_claims_checked.ipynb").read_bytes()
+    done = nbs.execute("06_claims_checked", out_dir=tmp_path / "out")
+    assert marker in _outputs_text(done.path)
+    assert (work / "06_claims_checked.ipynb").read_bytes() != stale  # re-paired before the run
+    assert nbs.pairing_problems(["06_claims_checked"]) == []
+
+
+def test_a_date_passed_in_changes_the_output(executed, tmp_path, con) -> None:
+    """`notebooks --only 02_national_picture -p as_at=2016-03-31`: papermill's injected cell,
+    and the inadequate-now list is the one for that date."""
+    import datetime as dt
+
+    from typer.testing import CliRunner
+
+    from ofsted_record.cli import app
+    from ofsted_record.warehouse import queries
+
+    result = CliRunner().invoke(
+        app,
+        [
+            "notebooks",
+            "--only",
+            "02_national_picture",
+            "-p",
+            "as_at=2016-03-31",
+            "--out-dir",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "02_national_picture-2016-03-31.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and 'as_at = "2016-03-31"' in injected[0].source
+    expected = queries.standing(con, dt.date(2016, 3, 31), "ended_by")
+    n_then = int((expected["grade"] == "inadequate").sum())
+    then, now = _outputs_text(path), _outputs_text(executed["02_national_picture"])
+    assert f"On 31 March 2016, **{n_then} councils** were inadequate" in then
+    assert "On 31 March 2016" not in now and then != now
+    # Every council listed then was inadequate then, since a day on or before it.
+    listed = re.findall(r"^\|\s+\d+ \| ([^|]+?)\s+\| (\d+ \w+ \d{4})\s+\|", then, re.M)
+    inadequate_then = set(expected.loc[expected["grade"] == "inadequate", "council"])
+    assert len(listed) == n_then and {c for c, _ in listed} == inadequate_then
+    assert all(
+        dt.datetime.strptime(d, "%d %B %Y").date() <= dt.date(2016, 3, 31) for _, d in listed
+    )
+
+
+def test_deep_dive_with_a_council_and_a_date_runs_once(warehouse_path, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from ofsted_record.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        [
+            "notebooks",
+            "--only",
+            "07_council_deep_dive",
+            "--council",
+            "Kent",
+            "-p",
+            "as_at=2016-03-31",
+            "--out-dir",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "07_council_deep_dive-2016-03-31-kent.ipynb"
+    ]
+    text = _outputs_text(tmp_path / "07_council_deep_dive-2016-03-31-kent.ipynb")
+    assert "Kent County Council (`886`)" in text and "On 31 March 2016 (rule `ended_by`)" in text
 
 
 @pytest.mark.parametrize(

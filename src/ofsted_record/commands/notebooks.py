@@ -6,6 +6,38 @@ from pathlib import Path
 
 import typer
 
+DEEP_DIVE = "07_council_deep_dive"
+
+
+def _parse_parameters(pairs: list[str]) -> dict[str, str]:
+    """`-p key=value` pairs (values stay strings; each notebook parses its own)."""
+    parameters: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"{pair!r}: write it as key=value, e.g. as_at=2016-03-31")
+        parameters[key.strip()] = value.strip()
+    return parameters
+
+
+def plan(
+    only: list[str], councils: list[str], parameters: dict[str, str]
+) -> list[tuple[str, dict[str, str]]]:
+    """(notebook, parameters) runs. A council given by `--council` or `-p council=` replaces the
+    deep dive's default council rather than adding a second run of it."""
+    from ofsted_record import notebooks as nbs
+
+    names = list(dict.fromkeys(only or nbs.NOTEBOOKS))
+    for name in names:
+        nbs.notebook_path(name)  # UnknownNotebook before anything runs
+    jobs: list[tuple[str, dict[str, str]]] = []
+    for name in names:
+        if name == DEEP_DIVE and councils:
+            continue
+        jobs.append((name, dict(parameters)))
+    jobs += [(DEEP_DIVE, {**parameters, "council": c}) for c in councils]
+    return jobs
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
@@ -14,7 +46,15 @@ def register(app: typer.Typer) -> None:
             [], "--only", help="Run just this notebook (repeatable), e.g. 02_national_picture."
         ),
         council: list[str] = typer.Option(
-            [], "--council", help="Also run the council deep dive for this council (repeatable)."
+            [],
+            "--council",
+            help="Run the council deep dive for this council instead of its default (repeatable).",
+        ),
+        parameter: list[str] = typer.Option(
+            [],
+            "--parameter",
+            "-p",
+            help="Pass a notebook parameter, key=value (repeatable), e.g. -p as_at=2016-03-31.",
         ),
         out_dir: Path | None = typer.Option(
             None, help="Where executed copies go (default data/public/notebooks)."
@@ -23,17 +63,29 @@ def register(app: typer.Typer) -> None:
             False, "--pair", help="Only rewrite analysis/*.ipynb from the .py scripts (no outputs)."
         ),
     ) -> None:
-        """Execute every notebook in analysis/ through a Jupyter kernel (or --pair them)."""
+        """Run the notebooks in analysis/ (each synced from its .py first) through a Jupyter
+        kernel; executed copies go to data/public/notebooks/."""
         from rich.progress import Progress
 
         from ofsted_record import notebooks as nbs
 
-        if pair:
-            for path in nbs.pair(only or nbs.NOTEBOOKS):
-                typer.echo(f"paired {path}")
-            return
-        jobs: list[tuple[str, dict[str, str]]] = [(n, {}) for n in (only or nbs.NOTEBOOKS)]
-        jobs += [("07_council_deep_dive", {"council": name}) for name in council]
+        try:
+            if pair:
+                for name in only:
+                    nbs.notebook_path(name)
+                for path in nbs.pair(only or nbs.NOTEBOOKS):
+                    typer.echo(f"paired {path}")
+                return
+            parameters = _parse_parameters(parameter)
+            councils = list(council)
+            if "council" in parameters:
+                councils.append(parameters.pop("council"))
+            jobs = plan(only, councils, parameters)
+            for name, params in jobs:  # refuse undeclared parameters before any kernel starts
+                nbs.inject_parameters(nbs.read_script(name), params)
+        except (nbs.UnknownNotebook, nbs.BadParameters, typer.BadParameter) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(code=2) from None
         failures: list[nbs.NotebookFailed] = []
         with Progress(transient=True) as progress:
             task = progress.add_task("notebooks", total=len(jobs))
