@@ -83,9 +83,10 @@ def register(app: typer.Typer) -> None:
             jobs = plan(only, councils, parameters)
             for name, params in jobs:  # refuse undeclared parameters before any kernel starts
                 nbs.inject_parameters(nbs.read_script(name), params)
-        except (nbs.UnknownNotebook, nbs.BadParameters, typer.BadParameter) as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(code=2) from None
+        except typer.BadParameter as exc:
+            # a malformed -p: one line and exit 2 like the CLI's other user errors (cli.py),
+            # which also turns UnknownNotebook and BadParameters (ValueErrors) into one line
+            raise nbs.BadParameters(str(exc)) from exc
         failures: list[nbs.NotebookFailed] = []
         with Progress(transient=True) as progress:
             task = progress.add_task("notebooks", total=len(jobs))
