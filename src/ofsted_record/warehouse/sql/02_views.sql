@@ -2,6 +2,7 @@
 -- is `council_as_written` in every table (the processed CSVs keep their stage's own names).
 ALTER TABLE inspections RENAME COLUMN council_printed TO council_as_written;
 ALTER TABLE IF EXISTS official_judgements RENAME COLUMN council_name_official TO council_as_written;
+ALTER TABLE IF EXISTS official_standing_2024 RENAME COLUMN council_name_official TO council_as_written;
 
 -- Derived views. Dates: end_date is when the inspection ended; official-table rows have only a
 -- publication date, so end_date falls back to it and is flagged (end_date_imputed).
