@@ -196,3 +196,19 @@ def test_a_clashing_or_detached_placement_is_refused(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(hexlayout.PLACEMENTS, "2021", base[:2])
     with pytest.raises(LayoutError, match=r"no cell for councils \['940', '941'\]"):
         hexlayout.layout("2021")
+
+
+def test_hex_key_lists_every_council_ever_drawn_with_its_label() -> None:
+    from ofsted_record.site.maps import hex_key, hex_key_html
+
+    key = hex_key()
+    register = _register()
+    assert len(key) == len(register)  # every council in the register, each once
+    assert set(key["council"]) == set(register["short_name"])
+    drawn = {label for v in VINTAGES for label in hexes(v)["label"]}
+    assert set(key["label"]) == drawn
+    when = dict(zip(key["label"], key["when"], strict=True))
+    assert when["Poo"] == "until March 2019" and when["WNo"] == "from April 2021"
+    assert when["Kent"[:3]] == "throughout"
+    html = hex_key_html()
+    assert html.count("<tr><td>") == len(key) and "Westmorland and Furness" in html

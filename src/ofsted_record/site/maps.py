@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import json
 import math
 import shutil
@@ -269,4 +270,47 @@ def england_map(
             height=height,
             usermeta={"embedOptions": {"patch": height_patch(kind)}},
         )
+    )
+
+
+def _when(vintages: list[str]) -> str:
+    """'throughout', 'until March 2019', 'from April 2021' for the vintages a council is in."""
+    first, last = VINTAGE_INFO[vintages[0]], VINTAGE_INFO[vintages[-1]]
+    if first.name == VINTAGES[0] and last.valid_to is None:
+        return "throughout"
+    if first.name == VINTAGES[0]:
+        return f"until {last.valid_to:%B %Y}"
+    return f"from {first.valid_from:%B %Y}"
+
+
+def hex_key() -> pd.DataFrame:
+    """Every council ever on the hex map: ``label``, ``council`` (full name), ``when``."""
+    rows: dict[str, dict[str, Any]] = {}
+    for vintage in VINTAGES:
+        for rec in hexes(vintage).itertuples(index=False):
+            row = rows.setdefault(rec.la_code, {"label": rec.label, "council": rec.name, "v": []})
+            row["v"].append(vintage)
+    out = pd.DataFrame(
+        [
+            {"label": r["label"], "council": r["council"], "when": _when(r["v"])}
+            for r in rows.values()
+        ]
+    )
+    return out.sort_values(["council", "when"], kind="mergesort").reset_index(drop=True)
+
+
+def hex_key_html() -> str:
+    """An accessible list of the hex map's labels and the councils they stand for."""
+    key = hex_key()
+    items = "\n".join(
+        f"<tr><td>{html.escape(r.label)}</td><td>{html.escape(r.council)}</td>"
+        f"<td>{'' if r.when == 'throughout' else html.escape(r.when)}</td></tr>"
+        for r in key.itertuples(index=False)
+    )
+    return (
+        '<details class="orc-hex-key"><summary>What the labels on the hex map stand for '
+        f"({len(key)} councils)</summary>\n"
+        '<table class="table table-sm"><thead><tr><th scope="col">Label</th>'
+        '<th scope="col">Council</th><th scope="col">On the map</th></tr></thead>\n'
+        f"<tbody>\n{items}\n</tbody></table></details>"
     )
