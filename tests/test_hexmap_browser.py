@@ -20,6 +20,8 @@ from ofsted_record.site.embed import chart_html
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 WIDTHS = (320, 390, 1280)
+# the site's map page (site.maps) and the published catalogue charts (charts.maps)
+CHARTS = ("hex-map", "geo-map", "catalogue-hex-map", "catalogue-map")
 MEASURE_JS = """
 el => {
   const svg = el.querySelector('svg');
@@ -51,14 +53,18 @@ def site(tmp_path_factory, warehouse_path) -> Path:
     from ofsted_record.warehouse import connect
 
     root = tmp_path_factory.mktemp("maps")
+    from ofsted_record.charts.catalogue import by_slug
+
     con = connect(warehouse_path)
     try:
         status = maps.map_status(con)
+        catalogue = {slug: by_slug(slug).build(con)[1] for slug in ("hex-map", "map")}
     finally:
         con.close()
     fragments = [
         chart_html(maps.england_map(status, "hex"), "hex-map", raw_block=False),
         chart_html(maps.england_map(status, "boundaries"), "geo-map", raw_block=False),
+        *(chart_html(c, f"catalogue-{s}", raw_block=False) for s, c in catalogue.items()),
     ]
     assets.write_bundle(root)
     assets.write_favicon(root)
@@ -97,12 +103,23 @@ def measured(site, chromium_path, chromium_args) -> dict[tuple[int, str], dict]:
                         "console",
                         lambda m, e=errors: e.append(m.text) if m.type == "error" else None,
                     )
-                    page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
-                    for chart in ("hex-map", "geo-map"):
-                        page.wait_for_selector(f"#chart-{chart} svg .mark-shape path")
+                    # generous timeouts: the test machine is shared
+                    page.goto(
+                        f"http://127.0.0.1:{server.server_address[1]}/index.html",
+                        timeout=180000,
+                    )
+                    for chart in CHARTS:
+                        # drawn: at least one vintage's councils have a visible shape
+                        page.wait_for_function(
+                            "id => [...document.querySelectorAll(`#${id} svg .mark-shape path`)]"
+                            ".filter(p => p.getBoundingClientRect().width > 0).length >= 151",
+                            arg=f"chart-{chart}",
+                            timeout=180000,
+                            polling=250,
+                        )
                     page.wait_for_load_state("networkidle")
                     page.wait_for_timeout(300)
-                    for chart in ("hex-map", "geo-map"):
+                    for chart in CHARTS:
                         out[width, chart] = page.eval_on_selector(f"#chart-{chart}", MEASURE_JS)
                         out[width, chart]["errors"] = errors
                         out[width, chart]["viewport"] = width
@@ -115,7 +132,7 @@ def measured(site, chromium_path, chromium_args) -> dict[tuple[int, str], dict]:
     return out
 
 
-@pytest.mark.parametrize("chart", ["hex-map", "geo-map"])
+@pytest.mark.parametrize("chart", CHARTS)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_map_fills_its_container_without_blank_bands(measured, width: int, chart: str) -> None:
     m = measured[width, chart]
@@ -133,7 +150,7 @@ def test_map_fills_its_container_without_blank_bands(measured, width: int, chart
     assert m["svg"]["height"] <= 1.6 * 900 if width < 600 else m["svg"]["height"] <= 1100
 
 
-@pytest.mark.parametrize("chart", ["hex-map", "geo-map"])
+@pytest.mark.parametrize("chart", CHARTS)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_text_outside_its_svg_or_the_viewport(measured, width: int, chart: str) -> None:
     m = measured[width, chart]
@@ -147,11 +164,12 @@ def test_no_text_outside_its_svg_or_the_viewport(measured, width: int, chart: st
         or box["bottom"] > svg["bottom"] + 1
     ]
     assert not outside
-    assert len(m["texts"]) > (151 if chart == "hex-map" else 3)  # the labels were measured
+    assert len(m["texts"]) > (151 if "hex" in chart else 3)  # the labels were measured
 
 
-def test_hex_labels_are_drawn_and_legible_on_a_phone(measured) -> None:
-    m = measured[390, "hex-map"]
+@pytest.mark.parametrize("chart", ["hex-map", "catalogue-hex-map"])
+def test_hex_labels_are_drawn_and_legible_on_a_phone(measured, chart: str) -> None:
+    m = measured[390, chart]
     labels = [t for t, box in m["texts"] if len(t) <= 3]
     assert len(labels) >= 153  # one label per council on the latest date
     assert {"Kent", "Brd", "BCP", "Cbd", "W&F", "NNo", "WNo"} - {"Kent"} <= set(labels)

@@ -165,7 +165,8 @@ CATALOGUE: tuple[PublishedChart, ...] = (
         "Ofsted grades across England (hex map)",
         queries.map_status,
         _map("hex"),
-        NOTE_STATUS + " Hex layout: House of Commons Library (2023 councils only).",
+        NOTE_STATUS + " Hex layout: ODI Leeds (one equal hexagon per council), with councils "
+        "created or abolished since 2019 placed by this project.",
         _map_summary,
     ),
     PublishedChart(

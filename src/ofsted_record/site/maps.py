@@ -8,21 +8,18 @@ map adds a text layer per vintage with each council's short label. A select box 
 parameter) picks the date: every 31 March from 2014 and the data's end.
 
 Size: the map takes its container's width and its height follows from the width and the map's
-shape (:func:`aspect`), so a phone gets a full-width map with no blank band above or below it.
-Vega-Lite has no height-from-width setting, so the spec carries a JSON patch for vega-embed
-(``usermeta.embedOptions.patch``) that replaces the fixed height by a signal; a renderer that
-ignores it (a PNG export) uses the fixed ``height``.
+shape (``charts.maps.aspect``), so a phone gets a full-width map with no blank band above or
+below it. Vega-Lite has no height-from-width setting, so the spec carries a JSON patch for
+vega-embed (``usermeta.embedOptions.patch``) that replaces the fixed height by a signal; a
+renderer that ignores it (a PNG export) uses the fixed ``height``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 import json
-import math
 import shutil
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +27,13 @@ import altair as alt
 import duckdb
 import pandas as pd
 
-from ofsted_record.charts.common import SOURCE_RECORD, day_month_year, pct
+from ofsted_record.charts.common import day_month_year, pct
+from ofsted_record.charts.maps import DARK_FILLS, height_patch, map_title
 from ofsted_record.charts.palette import ALL_GRADES, GRADE_LABELS, grade_scale
 from ofsted_record.geography import (
     OBJECT_NAME,
     VINTAGE_INFO,
     VINTAGES,
-    boundaries,
     hexes,
     topojson_path,
 )
@@ -46,15 +43,6 @@ GEO_FOLDER = "assets/geo"
 KINDS = {"boundaries": "utla", "hex": "hex"}
 PARAM = "as_at"
 STATUS_DATASET = "council_status"
-# Title lines short enough for a 320 px phone (Vega does not wrap text; a line wider than the
-# container makes the "fit" autosize shrink the map itself).
-HEADING_CHARS = 28
-SUBTITLE_CHARS = 40
-# Desktop cap on the map's height: the window's height less room for the title and menu.
-MIN_CAP = 480
-WINDOW_MARGIN = 120
-# Text on light fills is dark, on dark fills white (grades by index in ALL_GRADES).
-DARK_FILLS = ("outstanding", "good", "inadequate", "no_overall_grade")
 
 
 def map_dates(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
@@ -101,49 +89,6 @@ def copy_geography(site: Path) -> list[Path]:
                 shutil.copyfile(source, target)
             out.append(target)
     return out
-
-
-@functools.cache
-def aspect(kind: str) -> float:
-    """Height / width of the drawn map: every vintage's extent, as the projection shows it."""
-    if kind == "hex":
-        bounds = [hexes(v).total_bounds for v in VINTAGES]
-        minx, miny = min(b[0] for b in bounds), min(b[1] for b in bounds)
-        maxx, maxy = max(b[2] for b in bounds), max(b[3] for b in bounds)
-        return (maxy - miny) / (maxx - minx)
-    bounds = [boundaries(v).total_bounds for v in VINTAGES]
-    west, south = min(b[0] for b in bounds), min(b[1] for b in bounds)
-    east, north = max(b[2] for b in bounds), max(b[3] for b in bounds)
-
-    def mercator_y(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    return (mercator_y(north) - mercator_y(south)) / math.radians(east - west)
-
-
-def map_title(heading: str, subtitle: str) -> alt.Title:
-    """Title block with every line short enough for a phone; the Source line last."""
-    return alt.Title(
-        text=textwrap.wrap(heading, HEADING_CHARS),
-        subtitle=[
-            *textwrap.wrap(subtitle, SUBTITLE_CHARS),
-            *textwrap.wrap(SOURCE_RECORD, SUBTITLE_CHARS),
-        ],
-    )
-
-
-def height_patch(kind: str) -> list[dict[str, Any]]:
-    """vega-embed JSON patch: the plot's height follows its width at the map's aspect ratio,
-    but stays within the window on a desktop (at least ``MIN_CAP`` px, so a phone held
-    sideways still gets a usable map)."""
-    expr = (
-        f"round(min(width * {aspect(kind):.4f}, max({MIN_CAP}, windowSize()[1] - {WINDOW_MARGIN})))"
-    )
-    signal = {"name": "height", "update": expr, "on": [{"events": "window:resize", "update": expr}]}
-    return [
-        {"op": "remove", "path": "/height"},
-        {"op": "add", "path": "/signals/-", "value": signal},
-    ]
 
 
 def describe_map(status: pd.DataFrame, kind: str) -> str:
