@@ -136,7 +136,12 @@ def council_chart(
         )
     if len(interventions):
         rules = (
-            alt.Chart(plain_records(interventions[list(INTERVENTION_COLUMNS)]))
+            alt.Chart(
+                plain_records(interventions[list(INTERVENTION_COLUMNS)]).assign(
+                    # "commissioner_appointed" -> "Commissioner appointed"
+                    event=lambda f: f["event"].str.replace("_", " ").str.capitalize()
+                )
+            )
             .mark_rule(strokeDash=[4, 3], color=MUTED)
             .encode(
                 x="date:T",

@@ -223,13 +223,14 @@ def inadequate_survival(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Kaplan-Meier curve of staying inadequate, from the warehouse's spells and estimator.
 
     Columns as :func:`ofsted_record.warehouse.queries.kaplan_meier` returns (``days, at_risk,
-    left, censored, still_inadequate, lower, upper``), plus ``se`` (Greenwood) and a last row at
-    the longest follow-up when it is censored, so the curve runs to the end of the data.
+    left, censored, still_inadequate, lower, upper``) at every time a spell ended or was
+    censored (so the curve runs to the end of the data and carries its censoring), plus ``se``
+    (Greenwood).
     """
-    from ofsted_record.charts.survival import ROUND, with_follow_up, with_standard_error
+    from ofsted_record.charts.survival import ROUND, with_standard_error
 
     spells = inadequate_spells(con)
-    curve = with_standard_error(with_follow_up(wq.kaplan_meier(spells), spells))
+    curve = with_standard_error(wq.kaplan_meier(spells, all_times=True))
     return curve.round(ROUND)
 
 
