@@ -45,8 +45,8 @@ CODES = {
 REPORT_PREFIX = "https://files.ofsted.gov.uk/v1/file/"
 # Title lines short enough for a 320 px phone: Vega does not wrap text, and a line wider than
 # the container makes the "fit" autosize shrink the map itself to a thumbnail.
-HEADING_CHARS = 28
-SUBTITLE_CHARS = 40
+HEADING_CHARS = 22
+SUBTITLE_CHARS = 38
 # Desktop cap on the map's height: the window's height less room for the title and controls.
 MIN_CAP = 480
 WINDOW_MARGIN = 120
