@@ -26,7 +26,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from ofsted_record.charts.common import SOURCE_RECORD, day_month_year, pct, require
+from ofsted_record.charts.common import day_month_year, pct, require
 from ofsted_record.charts.palette import ALL_GRADES, GRADE_LABELS, grade_scale
 
 COLUMNS = ("year", "date", "la_code", "council", "grade", "grade_date", "report_url")
@@ -47,6 +47,8 @@ REPORT_PREFIX = "https://files.ofsted.gov.uk/v1/file/"
 # the container makes the "fit" autosize shrink the map itself to a thumbnail.
 HEADING_CHARS = 22
 SUBTITLE_CHARS = 38
+# SOURCE_RECORD in words that fit a phone's width
+MAP_SOURCE = "Source: Ofsted; Ofsted record analysis"
 # Desktop cap on the map's height: the window's height less room for the title and controls.
 MIN_CAP = 480
 WINDOW_MARGIN = 120
@@ -87,14 +89,11 @@ def height_patch(kind: str) -> list[dict[str, Any]]:
 
 
 def map_title(heading: str, subtitle: str) -> alt.Title:
-    """Title block with every line short enough for a phone; the Source line last."""
-    return alt.Title(
-        text=textwrap.wrap(heading, HEADING_CHARS),
-        subtitle=[
-            *textwrap.wrap(subtitle, SUBTITLE_CHARS),
-            *textwrap.wrap(SOURCE_RECORD, SUBTITLE_CHARS),
-        ],
-    )
+    """Title block with every line short enough for a phone; the (short) Source line last,
+    on one line, as every chart's title block ends."""
+    if len(heading) > HEADING_CHARS:
+        raise ValueError(f"map heading {heading!r} is longer than {HEADING_CHARS} characters")
+    return alt.Title(text=heading, subtitle=[*textwrap.wrap(subtitle, SUBTITLE_CHARS), MAP_SOURCE])
 
 
 def map_geometry(kind: str) -> dict[str, Any]:
@@ -258,7 +257,7 @@ def map_chart(
         )
     projection = {"type": "identity", "reflectY": True} if hex_map else {"type": "mercator"}
     shown = day_month_year(max(df["date"]))
-    heading = "Councils on the hex map" if hex_map else "Ofsted grades across England"
+    heading = "Grades on the hex map" if hex_map else "Grades across England"
     subtitle = (
         ("One equal hexagon per council. " if hex_map else "")
         + "Each council's latest overall grade on 31 March of the year chosen with the "

@@ -197,7 +197,7 @@ def england_map(
         for layer in _vintage_layers(kind, vintage, url_prefix, lookup, grades)
     ]
     projection = {"type": "identity", "reflectY": True} if kind == "hex" else {"type": "mercator"}
-    heading = "England's councils on the hex map" if kind == "hex" else "England's councils"
+    heading = "Grades on the hex map" if kind == "hex" else "England's councils"
     subtitle = (
         "One hexagon per council, same size for all; latest overall grade on the chosen date"
         if kind == "hex"
