@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 
 from ofsted_record.charts import queries
+from ofsted_record.charts.common import month_year
 from ofsted_record.charts.context import context_chart, grade_summary
 from ofsted_record.charts.national import national_chart
 from ofsted_record.charts.regions import regions_chart
@@ -56,7 +57,8 @@ def _head(frame: pd.DataFrame) -> pd.DataFrame:
 def _latest_counts(frame: pd.DataFrame) -> pd.DataFrame:
     latest = frame[frame["date"] == frame["date"].max()]
     out = latest[["date", "grade_label", "councils", "share"]].copy()
-    out["date"] = out["date"].astype(str)
+    # the month, not its last day: the data can end before the month does
+    out["date"] = [month_year(d) for d in out["date"]]
     out["share"] = (out["share"] * 100).round().astype(int).astype(str) + "%"
     return out.rename(
         columns={"date": "As at", "grade_label": "Grade", "councils": "Councils", "share": "Share"}
@@ -165,7 +167,8 @@ CATALOGUE: tuple[PublishedChart, ...] = (
         "Ofsted grades across England (hex map)",
         queries.map_status,
         _map("hex"),
-        NOTE_STATUS + " Hex layout: House of Commons Library (2023 councils only).",
+        NOTE_STATUS + " Hex layout: ODI Leeds (one equal hexagon per council), with councils "
+        "created or abolished since 2019 placed by this project.",
         _map_summary,
     ),
     PublishedChart(

@@ -52,7 +52,32 @@ def describe_national(df: pd.DataFrame) -> str:
     )
 
 
-def national_chart(df: pd.DataFrame, width: int | str = "container") -> alt.Chart:
+def headline(df: pd.DataFrame) -> str:
+    """Title stating the finding: the latest share inadequate against its peak."""
+    frame = df.assign(date=pd.to_datetime(df["date"]))
+    inadequate = frame[frame["grade"] == "inadequate"].set_index("date")["share"]
+    inadequate = inadequate.reindex(sorted(frame["date"].unique()), fill_value=0.0)
+    last = inadequate.index.max()
+    return (
+        f"{pct(inadequate[last])} of councils inadequate in {month_year(last)}, "
+        f"against a peak of {pct(inadequate.max())}"
+    )
+
+
+def framework_changes(df: pd.DataFrame) -> pd.DataFrame:
+    """``date``, ``change``: each new inspection framework that began within the chart's span."""
+    from ofsted_record.charts.council import FRAMEWORK_STARTS
+
+    first, last = pd.to_datetime(df["date"]).min().date(), pd.to_datetime(df["date"]).max().date()
+    rows = [
+        {"date": start.isoformat(), "change": text}
+        for start, text in FRAMEWORK_STARTS
+        if first < start <= last
+    ]
+    return pd.DataFrame(rows, columns=["date", "change"])
+
+
+def national_chart(df: pd.DataFrame, width: int | str = "container") -> alt.LayerChart:
     """Stacked area of the share of councils by latest overall grade at each month end.
 
     Input columns: ``date`` (month end), ``grade`` (code), ``grade_label``, ``councils``
@@ -68,7 +93,7 @@ def national_chart(df: pd.DataFrame, width: int | str = "container") -> alt.Char
         scale=alt.Scale(**grade_scale(grades)),
         legend=alt.Legend(orient="top", columns=2),
     )
-    return (
+    area = (
         alt.Chart(data)
         .mark_area(interpolate="step-after")
         .encode(
@@ -86,17 +111,26 @@ def national_chart(df: pd.DataFrame, width: int | str = "container") -> alt.Char
                 alt.Tooltip("date:T", title="Month end", format="%B %Y"),
                 alt.Tooltip("grade_label:N", title="Grade"),
                 alt.Tooltip("councils:Q", title="Councils"),
+                alt.Tooltip("total:Q", title="Out of (councils that month)"),
                 alt.Tooltip("share:Q", title="Share", format=".0%"),
             ],
         )
-        .properties(
-            title=title(
-                "How Ofsted rates England's councils",
-                "Latest overall grade of each council's children's services, at each month end",
-                SOURCE_RECORD,
-            ),
-            description=describe_national(df),
-            width=width,
-            height=300,
-        )
+    )
+    changes = (
+        alt.Chart(framework_changes(df))
+        .mark_rule(color="#1f1f1f", strokeWidth=1, strokeDash=[2, 2])
+        .encode(x="date:T", tooltip=[alt.Tooltip("change:N", title="Framework change")])
+    )
+    return alt.layer(area, changes).properties(
+        title=title(
+            headline(df),
+            [
+                "Latest overall grade of each council's children's services, at each month",
+                "end; dotted lines mark a new inspection framework",
+            ],
+            SOURCE_RECORD,
+        ),
+        description=describe_national(df),
+        width=width,
+        height=300,
     )

@@ -45,7 +45,9 @@ GRADE_LABELS: dict[str, str] = {
     "requires_improvement": "Requires improvement",
     "inadequate": "Inadequate",
     "adequate": "Adequate (pre-2013 scale)",
-    "not_judged": "Not yet judged",
+    # no whole-service inspection under the frameworks used since November 2013 yet (earlier
+    # grades used another scale and are not mixed in): not the same as "no grade"
+    "not_judged": "Not yet inspected since November 2013",
     "no_overall_grade": "No overall grade (2026 framework)",
 }
 

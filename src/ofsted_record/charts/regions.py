@@ -17,6 +17,13 @@ from ofsted_record.charts.national import STACK_ORDER
 from ofsted_record.charts.palette import ALL_GRADES, grade_scale
 
 COLUMNS = ("date", "region", "grade", "grade_label", "councils", "total", "share")
+# Shortened deliberately so the bar labels fit a phone (the full name is in the tooltip).
+SHORT_REGIONS = {"Yorkshire and The Humber": "Yorkshire & Humber"}
+
+
+def _bar_label(region: str, total: int) -> str:
+    """Region and its number of councils: every bar says its n."""
+    return f"{SHORT_REGIONS.get(region, region)} ({total})"
 
 
 def _good_plus(df: pd.DataFrame) -> pd.Series:
@@ -44,18 +51,26 @@ def regions_chart(df: pd.DataFrame, width: int | str = "container") -> alt.Chart
     if df["date"].nunique() != 1:
         raise ValueError("regions_chart: expected one 'as at' date")
     good = _good_plus(df)
-    region_order = sorted(good.index, key=lambda r: (-good[r], r))
+    totals = df.groupby("region")["total"].first()
+    region_order = [
+        _bar_label(r, int(totals[r])) for r in sorted(good.index, key=lambda r: (-good[r], r))
+    ]
     grades = [g for g in ALL_GRADES if g in set(df["grade"])]
-    data = plain_records(df[list(COLUMNS)]).assign(stack=df["grade"].map(STACK_ORDER.index))
+    data = plain_records(df[list(COLUMNS)]).assign(
+        stack=df["grade"].map(STACK_ORDER.index),
+        bar=[_bar_label(r, int(t)) for r, t in zip(df["region"], df["total"], strict=True)],
+    )
+    ranked = good.sort_values(kind="mergesort")
+    best, worst = ranked.index[-1], ranked.index[0]
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
             y=alt.Y(
-                "region:N",
-                title=None,
+                "bar:N",
+                title="Region (councils)",
                 sort=region_order,
-                axis=alt.Axis(labelLimit=130, labelFontSize=11),
+                axis=alt.Axis(labelLimit=150, labelFontSize=11),
             ),
             x=alt.X(
                 "share:Q",
@@ -81,7 +96,8 @@ def regions_chart(df: pd.DataFrame, width: int | str = "container") -> alt.Chart
         )
         .properties(
             title=title(
-                "Regions compared",
+                f"Good or better: {SHORT_REGIONS.get(best, best)} {pct(good[best])}, "
+                f"{SHORT_REGIONS.get(worst, worst)} {pct(good[worst])}",
                 f"Latest overall grade of councils in each region, {day_month_year(df['date'].iloc[0])}",
                 SOURCE_RECORD,
             ),

@@ -1,9 +1,11 @@
-"""How long councils stay inadequate: the Kaplan-Meier curve with its 95% confidence band.
+"""How long councils stay inadequate: the Kaplan-Meier curve with its 95% confidence band,
+censoring marks and the number of spells still open at each whole year.
 
-The estimator is the warehouse's (:func:`ofsted_record.warehouse.queries.kaplan_meier`: one row
-per event time with ``days, at_risk, left, censored, still_inadequate, lower, upper``; Greenwood
-variance, log-log limits). This module only adds what the chart needs from those columns: the
-Greenwood standard error, a last row at the longest follow-up, and the median.
+The estimator is the warehouse's (:func:`ofsted_record.warehouse.queries.kaplan_meier`, which
+uses ``lifelines``: rows with ``days, at_risk, left, censored, still_inadequate, lower, upper``;
+Greenwood variance, log(-log) limits), asked for every time a spell ended or was censored. This
+module only adds what the chart needs from those columns: the Greenwood standard error, the
+numbers at risk by year and the median.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def kaplan_meier(durations: Sequence[float], events: Sequence[int]) -> pd.DataFr
     if np.any(t < 0) or not set(np.unique(e)) <= {0, 1}:
         raise ValueError("durations must be >= 0 and events 0 or 1")
     spells = pd.DataFrame({"days": t, "censored": e == 0})
-    return with_standard_error(with_follow_up(wq.kaplan_meier(spells), spells))
+    return with_standard_error(wq.kaplan_meier(spells, all_times=True))
 
 
 def median_time(curve: pd.DataFrame) -> float | None:
@@ -82,6 +84,21 @@ def median_time(curve: pd.DataFrame) -> float | None:
     curve = _warehouse_names(curve)
     below = curve[curve["still_inadequate"] <= 0.5]
     return None if below.empty else float(below["days"].iloc[0])
+
+
+def at_risk_by_year(curve: pd.DataFrame) -> pd.DataFrame:
+    """``years`` (0, 1, 2, ...) and ``open`` (spells still open, i.e. at risk, at that time).
+
+    Exact when ``curve`` has a row at every event and censoring time (as the warehouse gives
+    with ``all_times``): the number at risk at t is the at-risk count of the first row at or
+    after t, or 0 past the last row.
+    """
+    curve = _warehouse_names(curve)
+    rows = []
+    for year in range(0, math.ceil(curve["days"].max() / 365.25) + 1):
+        later = curve[curve["days"] >= year * 365.25]
+        rows.append({"years": year, "open": int(later["at_risk"].iloc[0]) if len(later) else 0})
+    return pd.DataFrame(rows)
 
 
 def survival_chart(curve: pd.DataFrame, width: int | str = "container") -> alt.LayerChart:
@@ -115,8 +132,9 @@ def survival_chart(curve: pd.DataFrame, width: int | str = "container") -> alt.L
     )
     x = alt.X(
         "years:Q",
-        title="Years since judged inadequate",
+        title="Years since judged inadequate (under each year: spells still open)",
         scale=alt.Scale(domain=[0, math.ceil(data["years"].max())], nice=False),
+        axis=alt.Axis(tickMinStep=1, titlePadding=26),
     )
     tooltip = [
         alt.Tooltip("years:Q", title="Years", format=".1f"),
@@ -144,10 +162,35 @@ def survival_chart(curve: pd.DataFrame, width: int | str = "container") -> alt.L
     points = base.mark_point(opacity=0, size=80).encode(
         x=x, y="still_inadequate:Q", tooltip=tooltip
     )
-    return alt.layer(band, line, points).properties(
+    # a spell still open at the end of the data (or ended by abolition) is censored: a tick
+    censored = (
+        alt.Chart(data[data["censored"] > 0])
+        .mark_tick(orient="vertical", size=9, thickness=1.5, color="#1f1f1f")
+        .encode(
+            x=x,
+            y="still_inadequate:Q",
+            tooltip=[
+                alt.Tooltip("years:Q", title="Years", format=".1f"),
+                alt.Tooltip("censored:Q", title="Spells still open at the end of the data"),
+            ],
+        )
+    )
+    at_risk = (
+        alt.Chart(at_risk_by_year(curve))
+        .mark_text(fontSize=11, color="#595959", y=alt.expr("height + 28"))
+        .encode(x=x, text="open:Q")
+    )
+    return alt.layer(band, line, points, censored, at_risk).properties(
         title=title(
-            "How long councils stay inadequate",
-            "Share of inadequate judgements not yet followed by a better one (95% band)",
+            "More than half of inadequate councils were still inadequate at the end"
+            if median is None
+            else f"Half of inadequate councils had a better grade within "
+            f"{median / 365.25:.1f} years",
+            [
+                "Share of inadequate judgements not yet followed by a better one (95% band;",
+                "ticks: spells still open when the data end). A spell ends only at a",
+                "re-inspection, so early endings mostly show how soon Ofsted came back.",
+            ],
             SOURCE_RECORD,
         ),
         description=description,

@@ -10,7 +10,8 @@ Each TopoJSON file holds one object, ``OBJECT_NAME`` (``"councils"``), whose fea
     alt.topo_feature(url, "councils")            # or
     alt.Data(values=topo, format={"type": "topojson", "feature": "councils"})
 
-Boundaries are lon/lat (EPSG:4326). Hexes are grid units (y up): draw them with
+Boundaries are lon/lat (EPSG:4326). Hexes (one equal hexagon per council, from the ODI Leeds
+hexjson) are grid units (y up): draw them with
 ``project(type="identity", reflectY=True)``.
 """
 
@@ -46,7 +47,8 @@ def topojson_path(kind: str, vintage: str) -> Path:
 
 
 def read_topojson(path: Path, crs: str | None) -> gpd.GeoDataFrame:
-    """GeoDataFrame (la_code, ons_code, name, geometry) of one of our TopoJSON files."""
+    """GeoDataFrame (la_code, ons_code, name, [other properties], geometry) of one of our
+    TopoJSON files (hex files also carry label, q, r, cx, cy)."""
     from ofsted_record.geography import topojson_io
 
     if not Path(path).exists():
@@ -54,7 +56,8 @@ def read_topojson(path: Path, crs: str | None) -> gpd.GeoDataFrame:
     topo = topojson_io.load(path)
     feats = list(topojson_io.features(topo, OBJECT_NAME))
     frame = gpd.GeoDataFrame([p for p, _ in feats], geometry=[g for _, g in feats], crs=crs)
-    return frame[["la_code", "ons_code", "name", "geometry"]]
+    extra = [c for c in frame.columns if c not in ("la_code", "ons_code", "name", "geometry")]
+    return frame[["la_code", "ons_code", "name", *extra, "geometry"]]
 
 
 def boundaries(vintage: str) -> gpd.GeoDataFrame:
@@ -63,7 +66,8 @@ def boundaries(vintage: str) -> gpd.GeoDataFrame:
 
 
 def hexes(vintage: str) -> gpd.GeoDataFrame:
-    """House of Commons Library hex cartogram of ``vintage`` (grid units, no CRS)."""
+    """One equal hexagon per council of ``vintage`` (grid units, no CRS): columns la_code,
+    ons_code, name, label, q, r, cx, cy, geometry."""
     return read_topojson(topojson_path("hex", vintage), None)
 
 

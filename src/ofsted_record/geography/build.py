@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ofsted_record.config import processed_dir
-from ofsted_record.geography import codes, hexgrid, sources, topology
+from ofsted_record.geography import codes, hexlayout, sources, topology
 from ofsted_record.geography.vintages import VINTAGES, info
 from ofsted_record.tables import atomic_write_bytes, write_csv
 
@@ -22,7 +22,8 @@ TARGET_BYTES = 190_000
 # Degrees; the first that gives a valid, clockwise, gap-free coverage within TARGET_BYTES wins.
 BOUNDARY_TOLERANCES = (0.0, 0.0005, 0.001, 0.0015, 0.002, 0.003, 0.004, 0.006)
 BOUNDARY_QUANTIZATION = 1e5
-HEX_QUANTIZATION = 1e4
+# Properties of every hex feature: the council, its short label and its cell and centre.
+HEX_PROPERTIES = ("la_code", "ons_code", "name", "label", "q", "r", "cx", "cy")
 
 
 def output_dir() -> Path:
@@ -65,10 +66,18 @@ def boundary_frame(vintage: str) -> gpd.GeoDataFrame:
     return attach_codes(gdf, dt.date(v.ons_year, 4, 1), f"{sources.ONS_TOPOJSON} {v.ons_year}")
 
 
-def hex_frame(vintage: str) -> gpd.GeoDataFrame:
-    v = info(vintage)
-    gdf = sources.hocl_hexes(v.hex_file, v.hex_layer)
-    return attach_codes(gdf, max(v.valid_from, dt.date(v.ons_year, 4, 1)), v.hex_layer)
+def council_names() -> dict[str, str]:
+    """la_code -> the council's short name as readers know it (the register's ``short_name``)."""
+    from ofsted_record.register import load_councils
+
+    councils = load_councils()
+    short = councils["short_name"].fillna(councils["name"])
+    return {str(k): str(v) for k, v in zip(councils["la_code"], short, strict=True)}
+
+
+def hex_frame(vintage: str, ons_codes: dict[str, str]) -> gpd.GeoDataFrame:
+    """One equal hexagon per council of ``vintage`` (``geography.hexlayout``)."""
+    return hexlayout.hex_frame(vintage, ons_codes, council_names())
 
 
 def encode_boundaries(gdf: gpd.GeoDataFrame, what: str) -> tuple[bytes, float]:
@@ -83,10 +92,10 @@ def encode_boundaries(gdf: gpd.GeoDataFrame, what: str) -> tuple[bytes, float]:
 
 
 def encode_hexes(gdf: gpd.GeoDataFrame, what: str) -> bytes:
-    clean = hexgrid.regrid(gdf, what)
-    geoms = np.asarray(clean.geometry.values, dtype=object)
-    clean = clean.set_geometry(topology.simplify_coverage(geoms, 0.0))
-    topo = topology.encode(clean, OBJECT_NAME, HEX_QUANTIZATION)
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    clean = gdf.set_geometry(topology.simplify_coverage(geoms, 0.0))
+    # No quantisation: the lattice coordinates are exact, so every hexagon stays the same size.
+    topo = topology.encode(clean, OBJECT_NAME, False, HEX_PROPERTIES)
     result = topology.check(topo, OBJECT_NAME)
     if not result.ok:
         raise ValueError(f"{what}: hex layer fails checks {result}")
@@ -100,7 +109,7 @@ def build_vintage(vintage: str, out_dir: Path) -> list[Built]:
     path = out_dir / file_name("boundaries", vintage)
     atomic_write_bytes(path, data)
     built.append(Built("boundaries", vintage, path, len(data), len(gdf), tol))
-    hexes = hex_frame(vintage)
+    hexes = hex_frame(vintage, dict(zip(gdf["la_code"], gdf["ons_code"], strict=True)))
     data = encode_hexes(hexes, f"hex {vintage}")
     path = out_dir / file_name("hex", vintage)
     atomic_write_bytes(path, data)
@@ -124,7 +133,9 @@ def write_summary(built: list[Built], out_dir: Path) -> Path:
                 "features": b.features,
                 "bytes": b.bytes,
                 "tolerance": b.tolerance,
-                "source": sources.ONS_TOPOJSON if b.kind == "boundaries" else v.hex_layer,
+                "source": (
+                    sources.ONS_TOPOJSON if b.kind == "boundaries" else hexlayout.ODI_HEXJSON
+                ),
                 "note": v.note,
             }
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
-import pyogrio
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -14,7 +13,6 @@ from ofsted_record.geography import topojson_io
 
 ONS_TOPOJSON = "ons_uk_topojson_2014_2025_topo.json"
 ONS_LAYER = "utla"
-HEX_CODE_COLUMN = "cua-code"
 
 
 def geography_path(name: str) -> Path:
@@ -68,25 +66,3 @@ def ons_counts(path: Path | None = None) -> dict[int, int]:
         for year in range(int(props.get("start", 2014)), int(props.get("end", 2025)) + 1):
             counts[year] = counts.get(year, 0) + 1
     return dict(sorted(counts.items()))
-
-
-def hocl_hexes(file: str, layer: str) -> gpd.GeoDataFrame:
-    """English areas of one House of Commons Library hex layer.
-
-    The coordinates are a drawing grid (stored as EPSG:27700 but not British National Grid), so
-    the CRS is dropped. Columns ``ons_code``, ``ons_name``, ``geometry``.
-    """
-    path = geography_path(file)
-    try:
-        gdf = pyogrio.read_dataframe(path, layer=layer)
-    except Exception as exc:  # pyogrio raises several error types for missing files/layers
-        raise ValueError(f"{path}: cannot read hex layer {layer!r} ({exc})") from exc
-    if HEX_CODE_COLUMN not in gdf.columns:
-        raise ValueError(f"{path}: layer {layer!r} has no {HEX_CODE_COLUMN!r} column")
-    gdf = gdf[gdf[HEX_CODE_COLUMN].astype(str).str.startswith("E")]
-    out = gpd.GeoDataFrame(
-        {"ons_code": gdf[HEX_CODE_COLUMN].astype(str), "ons_name": gdf["cua-name"].astype(str)},
-        geometry=[polygonal(g) for g in gdf.geometry],
-        crs=None,
-    )
-    return out.sort_values("ons_code", kind="mergesort").reset_index(drop=True)

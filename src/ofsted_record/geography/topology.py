@@ -49,18 +49,31 @@ def _orient_rings(topo: dict[str, Any], name: str) -> None:
                 polygon[k] = [~i for i in reversed(ring)]
 
 
-def encode(gdf: gpd.GeoDataFrame, name: str, quantization: float) -> dict[str, Any]:
-    """TopoJSON dict with one object ``name``; properties ``la_code, ons_code, name`` only."""
-    frame = gdf[[*PROPERTIES, "geometry"]].reset_index(drop=True)
+def encode(
+    gdf: gpd.GeoDataFrame,
+    name: str,
+    quantization: float | bool,
+    properties: tuple[str, ...] = PROPERTIES,
+) -> dict[str, Any]:
+    """TopoJSON dict with one object ``name`` whose features keep only ``properties``.
+
+    ``quantization`` False keeps the coordinates as given (used for the exact hex lattice).
+    """
+    frame = gdf[[*properties, "geometry"]].reset_index(drop=True)
     topo = topojson.Topology(
         frame, prequantize=quantization, topology=True, object_name=name
     ).to_dict()
     for obj in topo["objects"][name]["geometries"]:
         obj.pop("id", None)
-        obj["properties"] = {k: obj["properties"][k] for k in PROPERTIES}
+        obj["properties"] = {k: _plain(obj["properties"][k]) for k in properties}
     topo.pop("bbox", None)
     _orient_rings(topo, name)
     return topo
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars as Python numbers so ``json.dumps`` writes them."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def dumps(topo: dict[str, Any]) -> bytes:

@@ -21,13 +21,8 @@ class Vintage:
     ons_year: int  # year of the ONS `utla` layer (areas with start <= year <= end)
     valid_from: dt.date
     valid_to: dt.date | None  # inclusive; None = still current
-    hex_file: str  # House of Commons Library GeoPackage
-    hex_layer: str
     note: str
 
-
-HOCL_MULTI = "hex_hocl_LocalAuthorities-uppertier.gpkg"
-HOCL_2023 = "hex_hocl_LocalAuthorities-uppertier-2023.gpkg"
 
 _VINTAGES = (
     Vintage(
@@ -35,17 +30,13 @@ _VINTAGES = (
         2014,
         dt.date(2009, 4, 1),
         dt.date(2019, 3, 31),
-        HOCL_MULTI,
-        "3 UTLA-2018",
-        "152 areas; before Dorset/BCP. Hexes: HoCL 2018 layer (same 152 areas as 2014-2018).",
+        "152 areas; before Dorset/BCP (the same 152 areas from April 2009).",
     ),
     Vintage(
         "2019",
         2019,
         dt.date(2019, 4, 1),
         dt.date(2021, 3, 31),
-        HOCL_MULTI,
-        "4 UTLA-2019",
         "151 areas; Dorset and BCP replace Dorset CC, Bournemouth and Poole. Buckinghamshire "
         "carries its 2019 county code E10000002 (E06000060 from April 2020, same council 825).",
     ),
@@ -54,8 +45,6 @@ _VINTAGES = (
         2021,
         dt.date(2021, 4, 1),
         dt.date(2023, 3, 31),
-        HOCL_MULTI,
-        "6 UTLA-2021",
         "152 areas; North and West Northamptonshire replace Northamptonshire.",
     ),
     Vintage(
@@ -63,8 +52,6 @@ _VINTAGES = (
         2023,
         dt.date(2023, 4, 1),
         None,
-        HOCL_2023,
-        "LocalAuthorities-uppertier 2023 version — 7 UTLA-2023",
         "153 areas; Cumberland, Westmorland and Furness, North Yorkshire and Somerset unitary. "
         "Barnsley and Sheffield carry their pre-May-2025 ONS codes (DfE codes unchanged).",
     ),

@@ -1,26 +1,42 @@
 """England as at a chosen date: a choropleth of councils' overall grade, on the boundaries or
-on the hex cartogram in force that day.
+on the hex map (one equal hexagon per council) in force that day.
 
 One chart holds a layer per boundary vintage; each layer loads its TopoJSON by URL from
 ``assets/geo/`` (copied there by the site build), shows itself only while the chosen date falls
-in its validity, and looks up each council's grade for that date from an inline table. A
-select box (a Vega-Lite parameter) picks the date: every 31 March from 2014 and the data's end.
+in its validity, and looks up each council's grade for that date from an inline table. The hex
+map adds a text layer per vintage with each council's short label. A select box (a Vega-Lite
+parameter) picks the date: every 31 March from 2014 and the data's end.
+
+Size: the map takes its container's width and its height follows from the width and the map's
+shape (``charts.maps.aspect``), so a phone gets a full-width map with no blank band above or
+below it. Vega-Lite has no height-from-width setting, so the spec carries a JSON patch for
+vega-embed (``usermeta.embedOptions.patch``) that replaces the fixed height by a signal; a
+renderer that ignores it (a PNG export) uses the fixed ``height``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import altair as alt
 import duckdb
 import pandas as pd
 
-from ofsted_record.charts.common import SOURCE_RECORD, day_month_year, pct, title
+from ofsted_record.charts.common import day_month_year, pct
+from ofsted_record.charts.maps import DARK_FILLS, height_patch, map_title
 from ofsted_record.charts.palette import ALL_GRADES, GRADE_LABELS, grade_scale
-from ofsted_record.geography import OBJECT_NAME, VINTAGE_INFO, VINTAGES, topojson_path
+from ofsted_record.geography import (
+    OBJECT_NAME,
+    VINTAGE_INFO,
+    VINTAGES,
+    hexes,
+    topojson_path,
+)
 from ofsted_record.site import frames
 
 GEO_FOLDER = "assets/geo"
@@ -80,7 +96,11 @@ def describe_map(status: pd.DataFrame, kind: str) -> str:
     latest = status[status["date"] == last]
     counts = latest["grade"].value_counts()
     total = len(latest)
-    shape = "hex cartogram (House of Commons Library layout)" if kind == "hex" else "map"
+    shape = (
+        "hex map (one equal hexagon per council, labelled with a short name)"
+        if kind == "hex"
+        else "map"
+    )
     return (
         f"Choropleth {shape} of England's councils coloured by the overall grade of their "
         f"children's services, with a menu to choose the date (31 March each year from 2014). "
@@ -90,10 +110,69 @@ def describe_map(status: pd.DataFrame, kind: str) -> str:
     )
 
 
+def _vintage_layers(
+    kind: str, vintage: str, url_prefix: str, lookup: alt.LookupData, grades: list[str]
+) -> list[alt.Chart]:
+    """The geoshape layer of one vintage (and, for the hex map, its label layer)."""
+    info = VINTAGE_INFO[vintage]
+    start = info.valid_from.isoformat()
+    end = info.valid_to.isoformat() if info.valid_to else "9999-12-31"
+    url = f"{url_prefix}{GEO_FOLDER}/{KINDS[kind]}_{vintage}.topojson"
+    labels_js = json.dumps([GRADE_LABELS[g] for g in ALL_GRADES])
+    dark_js = json.dumps([ALL_GRADES.index(g) for g in DARK_FILLS])
+    base = (
+        alt.Chart(
+            alt.UrlData(url=url, format=alt.TopoDataFormat(type="topojson", feature=OBJECT_NAME))
+        )
+        .transform_filter(f"{PARAM} >= '{start}' && {PARAM} <= '{end}'")
+        .transform_calculate(key=f"{PARAM} + '|' + datum.properties.la_code")
+        .transform_lookup(lookup="key", from_=lookup)
+        .transform_calculate(
+            grade_label=f"isValid(datum.g) ? {labels_js}[datum.g] : '{GRADE_LABELS['not_judged']}'",
+            council="datum.properties.name",
+            published="datum.p ? timeFormat(toDate(datum.p), '%-d %B %Y') : 'no inspection yet'",
+            ink=f"isValid(datum.g) && indexof({dark_js}, datum.g) >= 0 ? 'white' : 'black'",
+        )
+    )
+    tooltip = [
+        alt.Tooltip("council:N", title="Council"),
+        alt.Tooltip("grade_label:N", title="Overall grade"),
+        alt.Tooltip("published:N", title="Report published"),
+    ]
+    shape = base.mark_geoshape(stroke="#ffffff", strokeWidth=1 if kind == "hex" else 0.3).encode(
+        color=alt.Color(
+            "grade_label:N",
+            title=None,
+            scale=alt.Scale(**grade_scale(grades)),
+            # one column on a phone, so the legend is never wider than the map
+            legend=alt.Legend(
+                orient="top", columns=alt.ExprRef("containerSize()[0] >= 560 ? 2 : 1")
+            ),
+        ),
+        tooltip=tooltip,
+    )
+    if kind != "hex":
+        return [shape]
+    # Labels sized with the map: a hexagon is about width / 17 pixels across.
+    text = base.mark_text(
+        fontSize=alt.expr("clamp(width / 48, 6, 13)"), fontWeight=600, baseline="middle"
+    ).encode(
+        longitude="properties.cx:Q",
+        latitude="properties.cy:Q",
+        text="properties.label:N",
+        color=alt.Color("ink:N", scale=None, legend=None),
+        tooltip=tooltip,
+    )
+    return [shape, text]
+
+
 def england_map(
     status: pd.DataFrame, kind: str = "boundaries", url_prefix: str = "", height: int = 520
 ) -> alt.LayerChart:
-    """The map (``kind`` 'boundaries' or 'hex'); ``url_prefix`` reaches the site root."""
+    """The map (``kind`` 'boundaries' or 'hex'); ``url_prefix`` reaches the site root.
+
+    ``height`` is used only where the height-from-width patch is not applied (see module doc).
+    """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {sorted(KINDS)}, not {kind!r}")
     dates = sorted(status["date"].unique())
@@ -105,66 +184,78 @@ def england_map(
         ),
     )
     grades = [g for g in ALL_GRADES if g in set(status["grade"])]
-    # One named dataset shared by the four layers' lookups (not copied into each).
-    # Rows stay small: the grade as an index into `labels_js`, the date as ISO text.
-    labels = [GRADE_LABELS[g] for g in ALL_GRADES]
+    # One named dataset shared by the layers' lookups (not copied into each).
+    # Rows stay small: the grade as an index into ALL_GRADES, the date as ISO text.
     records = [
         {"key": k, "g": ALL_GRADES.index(g), "p": p}
         for k, g, p in zip(status["key"], status["grade"], status["published_iso"], strict=True)
     ]
     lookup = alt.LookupData(data=alt.NamedData(name=STATUS_DATASET), key="key", fields=["g", "p"])
-    labels_js = json.dumps(labels)
-    layers = []
-    for vintage in VINTAGES:
-        info = VINTAGE_INFO[vintage]
-        start = info.valid_from.isoformat()
-        end = info.valid_to.isoformat() if info.valid_to else "9999-12-31"
-        url = f"{url_prefix}{GEO_FOLDER}/{KINDS[kind]}_{vintage}.topojson"
-        layer = (
-            alt.Chart(
-                alt.UrlData(
-                    url=url, format=alt.TopoDataFormat(type="topojson", feature=OBJECT_NAME)
-                )
-            )
-            .mark_geoshape(stroke="#ffffff", strokeWidth=0.6 if kind == "hex" else 0.3)
-            .transform_filter(f"{PARAM} >= '{start}' && {PARAM} <= '{end}'")
-            .transform_calculate(key=f"{PARAM} + '|' + datum.properties.la_code")
-            .transform_lookup(lookup="key", from_=lookup)
-            .transform_calculate(
-                grade_label=f"isValid(datum.g) ? {labels_js}[datum.g] : 'Not yet judged'",
-                council="datum.properties.name",
-                published="datum.p ? timeFormat(toDate(datum.p), '%-d %B %Y') : 'no inspection yet'",
-            )
-            .encode(
-                color=alt.Color(
-                    "grade_label:N",
-                    title=None,
-                    scale=alt.Scale(**grade_scale(grades)),
-                    legend=alt.Legend(orient="top", columns=2),
-                ),
-                tooltip=[
-                    alt.Tooltip("council:N", title="Council"),
-                    alt.Tooltip("grade_label:N", title="Overall grade"),
-                    alt.Tooltip("published:N", title="Report published"),
-                ],
-            )
-        )
-        layers.append(layer)
+    layers = [
+        layer
+        for vintage in VINTAGES
+        for layer in _vintage_layers(kind, vintage, url_prefix, lookup, grades)
+    ]
     projection = {"type": "identity", "reflectY": True} if kind == "hex" else {"type": "mercator"}
-    heading = "England's councils on the hex map" if kind == "hex" else "England's councils"
+    heading = "Grades on the hex map" if kind == "hex" else "England's councils"
+    subtitle = (
+        "One hexagon per council, same size for all; latest overall grade on the chosen date"
+        if kind == "hex"
+        else "Latest overall grade of children's services on the chosen date"
+    )
     return (
         alt.layer(*layers)
         .add_params(param)
         .project(**projection)
         .properties(
-            title=title(
-                heading,
-                "Latest overall grade of children's services on the chosen date",
-                SOURCE_RECORD,
-            ),
+            title=map_title(heading, subtitle),
             description=describe_map(status, kind),
             datasets={STATUS_DATASET: records},
             width="container",
             height=height,
+            usermeta={"embedOptions": {"patch": height_patch(kind)}},
         )
+    )
+
+
+def _when(vintages: list[str]) -> str:
+    """'throughout', 'until March 2019', 'from April 2021' for the vintages a council is in."""
+    first, last = VINTAGE_INFO[vintages[0]], VINTAGE_INFO[vintages[-1]]
+    if first.name == VINTAGES[0] and last.valid_to is None:
+        return "throughout"
+    if first.name == VINTAGES[0]:
+        return f"until {last.valid_to:%B %Y}"
+    return f"from {first.valid_from:%B %Y}"
+
+
+def hex_key() -> pd.DataFrame:
+    """Every council ever on the hex map: ``label``, ``council`` (full name), ``when``."""
+    rows: dict[str, dict[str, Any]] = {}
+    for vintage in VINTAGES:
+        for rec in hexes(vintage).itertuples(index=False):
+            row = rows.setdefault(rec.la_code, {"label": rec.label, "council": rec.name, "v": []})
+            row["v"].append(vintage)
+    out = pd.DataFrame(
+        [
+            {"label": r["label"], "council": r["council"], "when": _when(r["v"])}
+            for r in rows.values()
+        ]
+    )
+    return out.sort_values(["council", "when"], kind="mergesort").reset_index(drop=True)
+
+
+def hex_key_html() -> str:
+    """An accessible list of the hex map's labels and the councils they stand for."""
+    key = hex_key()
+    items = "\n".join(
+        f"<tr><td>{html.escape(r.label)}</td><td>{html.escape(r.council)}</td>"
+        f"<td>{'' if r.when == 'throughout' else html.escape(r.when)}</td></tr>"
+        for r in key.itertuples(index=False)
+    )
+    return (
+        '<details class="orc-hex-key"><summary>What the labels on the hex map stand for '
+        f"({len(key)} councils)</summary>\n"
+        '<table class="table table-sm"><thead><tr><th scope="col">Label</th>'
+        '<th scope="col">Council</th><th scope="col">On the map</th></tr></thead>\n'
+        f"<tbody>\n{items}\n</tbody></table></details>"
     )

@@ -42,8 +42,12 @@ def _int(value: Any) -> int:
 
 
 def facts(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """Headline figures (plain ``int``/``float``/``str``)."""
-    end = frames.data_end(con)
+    """Headline figures (plain ``int``/``float``/``str``). The number inadequate, its
+    denominator and its date come from :func:`ofsted_record.headline.headline`."""
+    from ofsted_record.headline import headline
+
+    head = headline(con)
+    end = head.as_at
     now = frames.standing_on(con, end)
     national = frames.national(con)
     inadequate = national[national["grade"] == "inadequate"].set_index("date")["share"]
@@ -71,8 +75,9 @@ def facts(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return {
         "data_end": end,
         "data_end_text": long_date(end),
-        "n_councils": _int(len(now)),
-        "n_inadequate": _int((now["grade"] == "inadequate").sum()),
+        "n_councils": _int(head.councils),
+        "n_inadequate": _int(head.inadequate),
+        "share_inadequate_text": head.percent,
         "n_good_or_better": _int(now["grade"].isin(["good", "outstanding"]).sum()),
         "n_requires_improvement": _int((now["grade"] == "requires_improvement").sum()),
         "n_no_overall_grade": _int((now["grade"] == "no_overall_grade").sum()),

@@ -7,11 +7,9 @@ areas are checked against fixed lists before use.
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 RULES = ("ended_by", "ofsted_31_march", "published_within_month")
@@ -132,57 +130,43 @@ def council_timeline(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFra
 
 
 def kaplan_meier(
-    spells: pd.DataFrame, days_col: str = "days", censored_col: str = "censored"
+    spells: pd.DataFrame,
+    days_col: str = "days",
+    censored_col: str = "censored",
+    all_times: bool = False,
 ) -> pd.DataFrame:
-    """Kaplan-Meier estimate of the share of spells still inadequate after t days.
+    """Kaplan-Meier estimate of the share of spells still inadequate after t days (lifelines).
 
-    Returns one row per distinct event time: days, at_risk, left (events), censored,
-    still_inadequate (S(t)), and a 95% confidence band (Greenwood, log-log transform).
+    Returns time 0 and one row per distinct event time (``all_times``: also every time at which
+    a spell was censored, for numbers at risk and censoring marks): days, at_risk, left
+    (events), censored, still_inadequate (S(t)), and a 95% confidence band (Greenwood variance,
+    log(-log) transform: lifelines' default).
     """
+    from lifelines import KaplanMeierFitter
+
     data = spells[[days_col, censored_col]].dropna()
-    times = np.sort(data.loc[~data[censored_col].astype(bool), days_col].unique())
-    rows = [
+    observed = ~data[censored_col].astype(bool)
+    kmf = KaplanMeierFitter(alpha=0.05).fit(data[days_col], event_observed=observed)
+    table = kmf.event_table
+    band = kmf.confidence_interval_survival_function_
+    out = pd.DataFrame(
         {
-            "days": 0,
-            "at_risk": len(data),
-            "left": 0,
-            "censored": 0,
-            "still_inadequate": 1.0,
-            "lower": 1.0,
-            "upper": 1.0,
+            "days": table.index.astype(int),
+            "at_risk": table["at_risk"].astype(int).to_numpy(),
+            "left": table["observed"].astype(int).to_numpy(),
+            "censored": table["censored"].astype(int).to_numpy(),
+            "still_inadequate": kmf.survival_function_.iloc[:, 0].to_numpy(),
+            "lower": band.iloc[:, 0].to_numpy(),
+            "upper": band.iloc[:, 1].to_numpy(),
         }
-    ]
-    survival, greenwood = 1.0, 0.0
-    for t in times:
-        at_risk = int((data[days_col] >= t).sum())
-        events = int(((data[days_col] == t) & ~data[censored_col].astype(bool)).sum())
-        censored = int(((data[days_col] == t) & data[censored_col].astype(bool)).sum())
-        survival *= 1 - events / at_risk
-        if at_risk > events:
-            greenwood += events / (at_risk * (at_risk - events))
-        lower, upper = _loglog_ci(survival, greenwood)
-        rows.append(
-            {
-                "days": int(t),
-                "at_risk": at_risk,
-                "left": events,
-                "censored": censored,
-                "still_inadequate": survival,
-                "lower": lower,
-                "upper": upper,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _loglog_ci(survival: float, greenwood: float, z: float = 1.959964) -> tuple[float, float]:
-    if survival <= 0 or survival >= 1 or greenwood <= 0:
-        return survival, survival
-    log_s = math.log(survival)
-    se = math.sqrt(greenwood) / abs(log_s)
-    lower = survival ** math.exp(z * se)
-    upper = survival ** math.exp(-z * se)
-    return lower, upper
+    )
+    if out["days"].iloc[0] != 0:  # lifelines starts its timeline at 0 only when asked
+        start = {"days": 0, "at_risk": len(data), "left": 0, "censored": 0}
+        start |= {"still_inadequate": 1.0, "lower": 1.0, "upper": 1.0}
+        out = pd.concat([pd.DataFrame([start]), out], ignore_index=True)
+    out.loc[out["days"] == 0, ["lower", "upper"]] = 1.0
+    keep = (out["days"] == 0) | (out["left"] > 0) | all_times
+    return out[keep].reset_index(drop=True)
 
 
 def share_left_within(km: pd.DataFrame, days: int) -> float:
