@@ -43,3 +43,12 @@ def test_story_and_alt_texts_quote_the_same_headline(con) -> None:
     for kind in ("hex", "boundaries"):
         text = maps.england_map(status, kind).to_dict()["description"]
         assert f"On {h.date_text}, {h.inadequate} of {h.councils} councils ({h.percent})" in text
+
+
+def test_readme_findings_quote_the_same_headline(con) -> None:
+    from ofsted_record import findings
+
+    h = headline(con)
+    expected = f"**Headline:** {h.sentence()}"
+    assert expected in findings.findings_markdown(con)
+    assert expected in (processed_dir().parents[1] / "README.md").read_text(encoding="utf-8")
