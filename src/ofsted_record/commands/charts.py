@@ -5,27 +5,32 @@ from __future__ import annotations
 import typer
 
 
-def _run(embeds: bool, base_url: str | None) -> None:
+def _run(embeds: bool, preview: bool = False) -> None:
     from rich.progress import Progress
 
     from ofsted_record import config
     from ofsted_record.charts.catalogue import CATALOGUE
     from ofsted_record.embeds.build import build, open_connection
+    from ofsted_record.embeds.urls import RelativeURLError
 
     try:
         con, label = open_connection()
     except FileNotFoundError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
-    with Progress(transient=True) as bar:
-        task = bar.add_task("charts" if not embeds else "embeds", total=len(CATALOGUE))
-        report = build(
-            con,
-            config.public_dir(),
-            embeds=embeds,
-            base_url=base_url,
-            progress=lambda _slug: bar.advance(task),
-        )
+    try:
+        with Progress(transient=True) as bar:
+            task = bar.add_task("charts" if not embeds else "embeds", total=len(CATALOGUE))
+            report = build(
+                con,
+                config.public_dir(),
+                embeds=embeds,
+                preview=preview,
+                progress=lambda _slug: bar.advance(task),
+            )
+    except RelativeURLError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
     typer.echo(f"data: {label}; wrote {len(report.written)}: {', '.join(report.written)}")
     for slug, reason in report.failed.items():
         typer.echo(f"FAILED {slug}: {reason}", err=True)
@@ -38,4 +43,4 @@ def register(app: typer.Typer) -> None:
     def charts() -> None:
         """Write each published chart as data/public/charts/<slug>.vl.json and .png, from the
         warehouse (data/warehouse.duckdb)."""
-        _run(embeds=False, base_url=None)
+        _run(embeds=False)
