@@ -130,19 +130,14 @@ def build_one(
     shown = pages.page_spec(spec)
     fallback = converter.png(static_spec(shown), PNG_SCALE)
     key = pages.colour_key(spec)
-    height = max(
-        pages.safe_height(
-            chart_height=_svg_height(
-                converter.svg(static_spec(shown, width=width - 2 * pages.BODY_PADDING))
-            ),
-            title=text,
-            subtitle=subtitle,
-            key=key,
-            footer=pages.footer_texts(source, entry.note, settings.updated),
-            bindings=pages.has_bindings(spec),
-            width=width,
-        )
-        for width in (pages.NARROW_WIDTH, pages.WIDE_WIDTH)
+    narrow = static_spec(shown, width=pages.NARROW_WIDTH - 2 * pages.BODY_PADDING)
+    height = pages.safe_height(
+        chart_height=_svg_height(converter.svg(narrow)),
+        title=text,
+        subtitle=subtitle,
+        key=key,
+        footer=pages.footer_texts(source, entry.note, settings.updated),
+        bindings=pages.has_bindings(spec),
     )
     out = public_dir / "embeds" / entry.slug
     atomic_write_text(out / "chart.vl.json", spec_json(spec))
