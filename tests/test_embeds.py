@@ -337,7 +337,8 @@ def test_embed_renders_offline_without_errors_and_fits(browser, embeds_url, slug
 
 def _host(tmp_path: Path, public: Path, keep_script: bool) -> str:
     """An article page with every snippet pasted, as is or with the scripts stripped."""
-    parts = ["<!doctype html><html><head><meta charset='utf-8'><title>host</title></head><body>"]
+    parts = ["<!doctype html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>"]
+    parts.append("<title>host</title></head><body>")
     for slug in SLUGS:
         snippet = (public / "embeds" / slug / "snippet.html").read_text()
         if not keep_script:
@@ -347,27 +348,35 @@ def _host(tmp_path: Path, public: Path, keep_script: bool) -> str:
     return "article.html"
 
 
+INNER = "Math.ceil(document.documentElement.getBoundingClientRect().height)"
+# Bottom edges, in the frame's own coordinates, of the Source line and the two outer links.
+BOTTOMS = """() => {
+  const links = [...document.querySelectorAll("footer a")];
+  const pick = (text) => links.find((a) => a.textContent === text);
+  const items = {source: document.querySelector("footer p"), data: pick("Get the data"),
+                 spec: pick("Chart spec")};
+  return Object.fromEntries(Object.entries(items).map(([k, el]) => {
+    const box = el.getBoundingClientRect();
+    return [k, box.height > 0 ? box.bottom : null];
+  }));
+}"""
+
+
 def _check_fit(page, slug: str, width: int, with_script: bool) -> None:
     iframe = page.locator(f'iframe[data-ofsted-record-slug="{slug}"]')
     iframe.scroll_into_view_if_needed()
     frame = iframe.element_handle().content_frame()
-    frame.wait_for_selector("#chart svg .role-mark, #chart img.fallback", timeout=20_000)
-    if with_script:
-        page.wait_for_function(
-            """(slug) => {
-              const f = document.querySelector(`iframe[data-ofsted-record-slug="${slug}"]`);
-              const h = f.contentWindow.document.documentElement.getBoundingClientRect().height;
-              return Math.abs(f.getBoundingClientRect().height - Math.ceil(h)) <= 1;
-            }""",
-            arg=slug,
-            timeout=20_000,
-        )
+    frame.wait_for_selector("#chart svg .role-mark", timeout=20_000)
+    if with_script:  # exact: the frame's height is its page's height
+        for _ in range(100):
+            outer = iframe.evaluate("(f) => f.getBoundingClientRect().height")
+            if abs(outer - frame.evaluate(INNER)) <= 1:
+                break
+            page.wait_for_timeout(200)
+        assert abs(outer - frame.evaluate(INNER)) <= 1, (slug, width, outer)
     inner = frame.evaluate("window.innerHeight")
-    for name in ("Get the data", "Chart spec"):
-        box = frame.get_by_role("link", name=name).bounding_box()
-        assert box and box["y"] + box["height"] <= inner, (slug, width, name, box, inner)
-    source = frame.locator("footer p").first.bounding_box()
-    assert source["y"] + source["height"] <= inner, (slug, width, "source")
+    for name, bottom in frame.evaluate(BOTTOMS).items():
+        assert bottom is not None and bottom <= inner, (slug, width, name, bottom, inner)
     assert frame.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
@@ -548,7 +557,8 @@ def test_gallery_shows_each_snippet_exactly_with_a_working_copy_button(browser, 
     markdown = gallery_markdown(tmp_path)
     body = re.sub(r"```\{=html\}\n|\n```\n", "", markdown)
     (tmp_path / "gallery.html").write_text(
-        f"<!doctype html><html><head><meta charset='utf-8'></head><body>{body}</body></html>"
+        "<!doctype html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
+        f"</head><body>{body}</body></html>"
     )
     server, url = _serve(tmp_path)
     try:
