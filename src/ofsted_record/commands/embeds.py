@@ -8,15 +8,15 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command()
     def embeds(
-        base_url: str = typer.Option(
-            None,
-            "--base-url",
-            help="Public URL of the embeds folder for the iframe snippets "
-            "(default $OFSTED_EMBED_BASE_URL, else a relative src).",
+        preview: bool = typer.Option(
+            False,
+            "--preview",
+            help="Local preview: allow relative iframe addresses when no site address is set.",
         ),
     ) -> None:
-        """Write data/public/embeds/<slug>/ (page, PNG, SVG, spec, data, snippet) and lib/,
-        from the warehouse (data/warehouse.duckdb)."""
+        """Write data/public/embeds/<slug>/ (page, images, spec, data, snippet, oEmbed) and lib/,
+        from the warehouse (data/warehouse.duckdb). Snippets point at `website: site-url` of
+        _quarto.yml ($OFSTED_SITE_URL overrides it for a preview)."""
         from ofsted_record.commands.charts import _run
 
-        _run(embeds=True, base_url=base_url)
+        _run(embeds=True, preview=preview)

@@ -1,44 +1,151 @@
-"""HTML of an embed page and of its copy-paste iframe snippet.
+"""HTML of an embed page, its shared script and stylesheet, and its copy-paste snippet.
 
-Height protocol (ours, no library): the embed page posts
-``{type: "ofsted-record:height", slug, height}`` to its parent on load and whenever its body
-resizes; the snippet's script accepts a message only from the iframe's own origin and with the
-iframe's slug, and sets the iframe height.
+All HTML comes from Jinja2 templates (``templates/*.html.j2``) with autoescaping; the only
+values marked safe are the inlined spec (escaped by :func:`scriptjson.script_json` for the
+script context) and the resize script (a package file, no data).
+
+Height protocol: the page (``lib/embed.js``) posts its height to the parent on load, after
+drawing and on every resize, in three formats: ours ``{type: "ofsted-record:height", slug,
+height}``, Datawrapper's ``{"datawrapper-height": {slug: height}}`` and, when the page was
+opened with ``?childId=…``, pym.js's ``pymxPYMx<id>xPYMxheightxPYMx<height>``. The snippet's
+script (``static/resize.js``) accepts only ours, from the iframe's own window and origin, with
+the iframe's slug. Without any script the snippet's fixed height (:func:`safe_height`) already
+shows everything down to the links at 320 px and wider.
 """
 
 from __future__ import annotations
 
-import html
-import json
+import hashlib
+import math
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
+import jinja2
 import pandas as pd
 
-MESSAGE_TYPE = "ofsted-record:height"
-DEFAULT_HEIGHT = 520
+from ofsted_record.embeds.scriptjson import script_json
 
-STYLE = """
-*,*::before,*::after{box-sizing:border-box}
-html,body{margin:0;padding:0;background:#fff;color:#1f1f1f}
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",
-"Liberation Sans",sans-serif;font-size:14px;line-height:1.4;padding:8px}
-.chart{margin:0;max-width:100%}
-#chart{width:100%;min-height:200px}
-#chart .vega-bindings{font-size:14px;margin:8px 0}
-#chart .vega-bind-name{margin-right:6px}
-#chart input[type=range]{width:180px;max-width:60vw;vertical-align:middle}
-.fallback{max-width:100%;height:auto}
-.visually-hidden{position:absolute!important;width:1px!important;height:1px!important;
-padding:0!important;margin:-1px!important;overflow:hidden!important;clip:rect(0,0,0,0)!important;
-white-space:nowrap!important;border:0!important}
-.chart-head h1{font-size:19px;line-height:1.25;margin:0 0 2px;font-weight:650}
-.chart-head p{font-size:14px;color:#595959;margin:0 0 6px}
-.key{list-style:none;margin:0 0 6px;padding:0;display:flex;flex-wrap:wrap;gap:2px 14px;font-size:13px}
-.key li{display:flex;align-items:center;gap:5px}
-.key span{display:inline-block;width:12px;height:12px;border:1px solid rgba(0,0,0,.15)}
-footer{font-size:12px;color:#595959;border-top:1px solid #e6e6e6;margin-top:8px;padding-top:6px}
-footer p{margin:2px 0}
-footer a{color:#0b3c78}
-""".strip()
+MESSAGE_TYPE = "ofsted-record:height"
+LIB_NAME = "vega-bundle.js"
+JS_NAME = "embed.js"
+CSS_NAME = "embed.css"
+FALLBACK_NAME = "fallback.png"
+OEMBED_NAME = "oembed.json"
+
+# Only same-origin scripts and data (the spec is a JSON data block, not a script); styles may be
+# inline because Vega and the colour key set element styles. No eval: vega-embed runs Vega's
+# expression interpreter (embed.js). The one exception: Vega reads inline CSV data (the maps)
+# with d3-dsv, which builds its row parser with ``new Function``, so those pages also allow
+# 'unsafe-eval' (inline and third-party scripts stay blocked).
+CSP = (
+    "default-src 'none'; script-src 'self'{eval}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'"
+)
+
+
+def csp(spec: dict) -> str:
+    return CSP.format(eval=" 'unsafe-eval'" if _has_text_data(spec) else "")
+
+
+def _has_text_data(node) -> bool:
+    """Whether the spec holds data Vega parses from delimited text (csv, tsv, dsv)."""
+    if isinstance(node, dict):
+        fmt = node.get("format")
+        if isinstance(fmt, dict) and fmt.get("type") in ("csv", "tsv", "dsv"):
+            return True
+        return any(_has_text_data(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_text_data(v) for v in node)
+    return False
+
+
+# Dark mode keeps the grade palette unchanged (same colours as the key, PNG and site). On this
+# background every grade except outstanding has >= 3:1 contrast (tests/test_embeds.py); areas,
+# bars and shapes keep their white separators and the key's swatches a light edge, so the dark
+# blue is outlined, as the pale orange of "requires improvement" is on white.
+DARK = {
+    "background": "#121417",
+    "ink": "#e8e8e8",
+    "muted": "#b8bcc2",
+    "rule": "#3a3f45",
+    "link": "#8cc4ff",
+    "swatch_edge": "#b8bcc2",
+}
+DARK_VEGA = {
+    "background": DARK["background"],
+    "axis": {
+        "labelColor": DARK["muted"],
+        "titleColor": DARK["muted"],
+        "gridColor": DARK["rule"],
+        "domainColor": "#8c8c8c",
+        "tickColor": "#8c8c8c",
+    },
+    "config": {
+        "legend": {"labelColor": DARK["ink"], "titleColor": DARK["muted"]},
+        "text": {"color": DARK["ink"]},
+        "title": {"color": DARK["ink"], "subtitleColor": DARK["muted"]},
+    },
+}
+
+# Layout of the page (embed.css), for the snippet's script-free height, estimated at the
+# narrowest supported frame width: text wraps most there, and every chart has a fixed height
+# (the maps fit their width within a fixed height), so wider frames need less. Measured in
+# Chromium at 320/375/600/1024 px by tests/test_embeds.py. Character widths are generous
+# averages for the system sans-serif fonts.
+NARROW_WIDTH = 320
+BODY_PADDING = 8
+
+
+@dataclass(frozen=True)
+class _Text:
+    size: float  # font size, px
+    line: float  # line height, px
+    char: float  # average character width, em (generous)
+
+
+HEADLINE = _Text(19, 19 * 1.25, 0.62)
+SUBTITLE = _Text(14, 14 * 1.4, 0.56)
+KEY = _Text(13, 13 * 1.4, 0.56)
+FOOTER = _Text(12, 12 * 1.4, 0.56)
+FOOTER_LINKS = "Get the data · Download image (SVG) · Chart spec"
+BINDINGS_HEIGHT = 44  # Vega's slider row
+SAFETY = 1.08  # extra share of the estimate, and ...
+SAFETY_PX = 24  # ... extra pixels, against font differences between systems
+
+
+@cache
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("ofsted_record.embeds", "templates"),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",)),
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render(template: str, **values: object) -> str:
+    return _env().get_template(template).render(**values)
+
+
+def resize_js() -> str:
+    return resources.files("ofsted_record.embeds").joinpath("static/resize.js").read_text()
+
+
+def embed_js() -> str:
+    return render(
+        "embed.js.j2", message_type=script_json(MESSAGE_TYPE), dark_config=script_json(DARK_VEGA)
+    )
+
+
+def embed_css() -> str:
+    return render("embed.css.j2", dark=DARK)
+
+
+def version(text: str | bytes) -> str:
+    """Short content hash for a ``?v=`` query: the file name (and URL path) never changes."""
+    data = text.encode() if isinstance(text, str) else text
+    return hashlib.sha256(data).hexdigest()[:12]
 
 
 def colour_key(spec: dict) -> list[tuple[str, str]]:
@@ -78,26 +185,79 @@ def _without_legends(node):
     return node
 
 
-def _key_html(pairs: list[tuple[str, str]]) -> str:
-    if not pairs:
-        return ""
-    items = "".join(
-        f'<li><span style="background:{html.escape(c)}"></span>{html.escape(str(lab))}</li>'
-        for lab, c in pairs
-    )
-    return f'<ul class="key" aria-label="Key">{items}</ul>'
+def page_spec(spec: dict) -> dict:
+    """The spec as the page draws it: no title block (HTML above the chart), and no colour
+    legend when the HTML key replaces it. Also what the static fallback image shows, so the
+    headline and key appear once, in HTML, whichever way the chart is drawn."""
+    out = {k: v for k, v in spec.items() if k != "title"}
+    return _without_legends(out) if colour_key(spec) else out
 
 
-def _table(summary: pd.DataFrame, caption: str) -> str:
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in summary.columns)
-    rows = []
-    for record in summary.itertuples(index=False):
-        cells = "".join(f"<td>{html.escape(str(v))}</td>" for v in record)
-        rows.append(f"<tr>{cells}</tr>")
-    return (
-        f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
+def has_bindings(spec: dict) -> bool:
+    """Whether Vega draws input widgets (the maps' year slider) under the chart."""
+    params = spec.get("params") or []
+    return any(isinstance(p, dict) and p.get("bind") for p in params)
+
+
+def _lines(text: str, style: _Text, width: float) -> int:
+    if not text:
+        return 0
+    per_line = max(1, math.floor(width / (style.size * style.char)))
+    # Words wrap whole: count line by line instead of dividing the length.
+    lines, used = 1, 0
+    for word in text.split():
+        need = len(word) + (1 if used else 0)
+        if used + need > per_line and used:
+            lines, used = lines + 1, len(word)
+        else:
+            used += need
+    return lines
+
+
+def _key_rows(labels: list[str], width: float) -> int:
+    if not labels:
+        return 0
+    rows, used = 1, 0.0
+    for label in labels:
+        item = 12 + 2 + 5 + len(label) * KEY.size * KEY.char
+        need = item + (14 if used else 0)
+        if used and used + need > width:
+            rows, used = rows + 1, item
+        else:
+            used += need
+    return rows
+
+
+def safe_height(
+    *,
+    chart_height: float,
+    title: str,
+    subtitle: str,
+    key: list[tuple[str, str]],
+    footer: list[str],
+    bindings: bool,
+    width: int = NARROW_WIDTH,
+) -> int:
+    """Iframe height (px) that shows the whole page at ``width`` (an estimate with a margin).
+
+    ``chart_height`` is the drawn chart's height at that width (measured by rendering the page
+    spec with vl-convert).
+    """
+    inner = width - 2 * BODY_PADDING
+    height = 2 * BODY_PADDING
+    height += _lines(title, HEADLINE, inner) * HEADLINE.line + 2
+    height += _lines(subtitle, SUBTITLE, inner) * SUBTITLE.line + 6
+    rows = _key_rows([str(label) for label, _ in key], inner)
+    height += rows * KEY.line + max(0, rows - 1) * 2 + (6 if rows else 0)
+    height += max(chart_height, 200) + (BINDINGS_HEIGHT if bindings else 0) + 4
+    height += 8 + 1 + 6  # footer margin, rule, padding
+    height += sum(_lines(text, FOOTER, inner) * FOOTER.line + 4 for text in footer)
+    return math.ceil(height * SAFETY + SAFETY_PX)
+
+
+def footer_texts(source: str, note: str, updated: str) -> list[str]:
+    first = f"{source}." + (f" Notes: {note}" if note else "")
+    return [first, f"Updated {updated}", FOOTER_LINKS]
 
 
 def embed_page(
@@ -110,86 +270,39 @@ def embed_page(
     note: str,
     spec: dict,
     summary: pd.DataFrame,
-    lib_path: str = "../lib/vega-bundle.js",
+    updated: str,
+    oembed_url: str,
+    versions: dict[str, str],
 ) -> str:
-    """A standalone, responsive page for one chart (spec inlined; Vega from ``lib_path``).
-
-    The headline and subtitle are HTML above the chart (they wrap at any width, which Vega
-    titles do not), so the inlined spec drops its ``title``; the Source line goes in the footer.
-    The downloadable ``chart.vl.json`` and the PNG/SVG keep the full title block.
-    """
-    key = colour_key(spec)
-    spec = {k: v for k, v in spec.items() if k != "title"}
-    if key:  # the HTML key wraps on narrow screens; Vega's legend would overflow
-        spec = _without_legends(spec)
-    spec_json = json.dumps(spec, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
-    esc = html.escape
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, indexifembedded">
-<title>{esc(title)}</title>
-<link rel="icon" href="data:,">
-<style>{STYLE}</style>
-<script type="module" src="{esc(lib_path)}"></script>
-</head>
-<body>
-<figure class="chart" aria-labelledby="chart-title">
-<figcaption class="chart-head"><h1 id="chart-title">{esc(title)}</h1><p>{esc(subtitle)}</p>{_key_html(key)}</figcaption>
-<div class="visually-hidden" id="chart-summary">
-<p>{esc(description)}</p>
-{_table(summary, "Key figures")}
-</div>
-<div id="chart" aria-describedby="chart-summary"></div>
-<noscript><img class="fallback" src="chart.png" alt="{esc(description)}"></noscript>
-</figure>
-<footer>
-<p>{esc(source)}.{(" Notes: " + esc(note)) if note else ""}</p>
-<p><a href="data.csv" download>Get the data</a> · <a href="chart.png" download>Download image</a> (<a href="chart.svg" download>SVG</a>) · <a href="chart.vl.json">Chart spec</a></p>
-</footer>
-<script type="module">
-const slug = {json.dumps(slug)};
-const spec = {spec_json};
-function postHeight() {{
-  if (window.parent === window) return;
-  const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
-  window.parent.postMessage({{type: {json.dumps(MESSAGE_TYPE)}, slug, height}}, "*");
-}}
-new ResizeObserver(postHeight).observe(document.body);
-window.addEventListener("load", postHeight);
-try {{
-  await window.vegaEmbed("#chart", spec, {{renderer: "svg", actions: false}});
-}} catch (error) {{
-  const img = document.createElement("img");
-  img.className = "fallback"; img.src = "chart.png"; img.alt = spec.description || "";
-  document.getElementById("chart").replaceChildren(img);
-  console.warn("chart fell back to the static image", error);
-}}
-postHeight();
-</script>
-</body>
-</html>
-"""
+    """A standalone, responsive page for one chart: spec inlined as a JSON data block, Vega and
+    the page script from ``../lib/`` (``versions`` holds their ``?v=`` content hashes)."""
+    return render(
+        "page.html.j2",
+        csp=csp(spec),
+        slug=slug,
+        title=title,
+        subtitle=subtitle,
+        description=description,
+        source=source,
+        note=note,
+        updated=updated,
+        key=colour_key(spec),
+        summary_columns=[str(c) for c in summary.columns],
+        summary_rows=[[str(v) for v in row] for row in summary.itertuples(index=False)],
+        spec_json=script_json(page_spec(spec)),
+        oembed_url=oembed_url,
+        fallback_name=FALLBACK_NAME,
+        lib_name=LIB_NAME,
+        lib_version=versions[LIB_NAME],
+        js_name=JS_NAME,
+        js_version=versions[JS_NAME],
+        css_name=CSS_NAME,
+        css_version=versions[CSS_NAME],
+    )
 
 
-def snippet(*, slug: str, title: str, src: str, height: int = DEFAULT_HEIGHT) -> str:
-    """Copy-paste iframe; its script resizes the iframe on the embed's height messages."""
-    esc = html.escape
-    return f"""<iframe src="{esc(src)}" title="{esc(title)}" data-ofsted-record-slug="{esc(slug)}" style="width:100%;min-width:100%;border:0;display:block" height="{height}" scrolling="no" loading="lazy"></iframe>
-<script>
-(function () {{
-  var frame = document.currentScript.previousElementSibling;
-  var origin = new URL(frame.src, document.baseURI).origin;
-  var slug = frame.getAttribute("data-ofsted-record-slug");
-  window.addEventListener("message", function (event) {{
-    if (event.origin !== origin || event.source !== frame.contentWindow) return;
-    var data = event.data;
-    if (!data || data.type !== {json.dumps(MESSAGE_TYPE)} || data.slug !== slug) return;
-    var height = Math.ceil(Number(data.height));
-    if (height > 0 && height < 20000) frame.style.height = height + "px";
-  }});
-}})();
-</script>
-"""
+def snippet(*, slug: str, title: str, src: str, height: int) -> str:
+    """Copy-paste iframe and its resize script."""
+    return render(
+        "snippet.html.j2", slug=slug, title=title, src=src, height=height, resize_js=resize_js()
+    )

@@ -10,11 +10,12 @@ pandoc raw block (```` ```{=html} ````) so the markdown reader passes it through
 from __future__ import annotations
 
 import html
-import json
 import re
 from typing import Any
 
 import altair as alt
+
+from ofsted_record.embeds.scriptjson import script_json as shared_script_json
 
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -26,9 +27,9 @@ def spec_of(chart: alt.TopLevelMixin | dict[str, Any]) -> dict[str, Any]:
 
 
 def script_json(value: Any) -> str:
-    """Deterministic JSON safe inside ``<script>``: sorted keys, no ``</script>`` breakout."""
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """Deterministic JSON safe inside ``<script>``: sorted keys, every script-context special
+    character escaped (the shared helper, :mod:`ofsted_record.embeds.scriptjson`)."""
+    return shared_script_json(value, sort_keys=True)
 
 
 def chart_html(

@@ -1,17 +1,21 @@
 """The embed gallery: every chart that ``ofsted-record embeds`` wrote to
-``data/public/embeds/<slug>/`` (copied into ``site/embeds/`` by the site build), with its
-iframe snippet and its PNG, SVG and CSV files. The folder is read as it is, so new charts appear
-without changes here."""
+``data/public/embeds/<slug>/`` (copied into ``site/embeds/`` by the site build), with a live,
+lazy-loaded preview, the exact ``snippet.html`` of its folder and a copy button, and its PNG,
+SVG and CSV files. The folder is read as it is, so new charts appear without changes here;
+folders without a page (the shared ``lib/``) are not charts.
+"""
 
 from __future__ import annotations
 
-import html
+import json
+from importlib import resources
 from pathlib import Path
 
+from ofsted_record.embeds.page import OEMBED_NAME, render, resize_js
 from ofsted_record.site.assets import EMBEDS_DIR
-from ofsted_record.site.text import md
 
 KINDS = {".png": "PNG", ".svg": "SVG", ".csv": "CSV", ".json": "Vega-Lite spec"}
+HIDDEN = {"fallback.png", OEMBED_NAME}  # the page's own image, and metadata for machines
 
 
 def embed_entries(site: Path) -> list[dict]:
@@ -20,20 +24,29 @@ def embed_entries(site: Path) -> list[dict]:
         return []
     entries = []
     for slug_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
-        files = sorted(p for p in slug_dir.iterdir() if p.is_file())
-        pages = [p for p in files if p.suffix == ".html"]
-        page = next((p for p in pages if p.name == "index.html"), pages[0] if pages else None)
+        snippet, meta = slug_dir / "snippet.html", slug_dir / OEMBED_NAME
+        if not (slug_dir / "index.html").is_file() or not snippet.is_file():
+            continue
+        info = json.loads(meta.read_text(encoding="utf-8")) if meta.is_file() else {}
+        files = sorted(p for p in slug_dir.iterdir() if p.is_file() and p.name not in HIDDEN)
         entries.append(
             {
                 "slug": slug_dir.name,
-                "page": page.name if page else None,
+                "title": info.get("title") or slug_dir.name.replace("-", " ").capitalize(),
+                "height": int(info.get("height") or 600),
+                "snippet": snippet.read_text(encoding="utf-8"),
                 "files": [(KINDS[p.suffix], p.name) for p in files if p.suffix in KINDS],
             }
         )
     return entries
 
 
-def gallery_markdown(site: Path, site_url: str = "") -> str:
+def _raw(fragment: str) -> str:
+    """A pandoc raw HTML block: Quarto passes it through untouched."""
+    return f"```{{=html}}\n{fragment.rstrip()}\n```\n"
+
+
+def gallery_markdown(site: Path) -> str:
     entries = embed_entries(site)
     if not entries:
         return (
@@ -43,20 +56,22 @@ def gallery_markdown(site: Path, site_url: str = "") -> str:
     parts = []
     for entry in entries:
         slug = entry["slug"]
-        parts.append(f"## {md(slug.replace('-', ' ').capitalize())}\n")
-        if entry["page"]:
-            src = (
-                f"{site_url.rstrip('/')}/{EMBEDS_DIR}/{slug}/{entry['page']}"
-                if site_url
-                else f"{EMBEDS_DIR}/{slug}/{entry['page']}"
+        base = f"{EMBEDS_DIR}/{slug}"
+        parts.append(
+            _raw(
+                render(
+                    "gallery.html.j2",
+                    slug=slug,
+                    title=entry["title"],
+                    height=entry["height"],
+                    preview_src=f"{base}/index.html",
+                    resize_js=resize_js(),
+                    page_href=f"{base}/index.html",
+                    files=[(kind, f"{base}/{name}") for kind, name in entry["files"]],
+                    snippet=entry["snippet"],
+                )
             )
-            snippet = (
-                f'<iframe src="{html.escape(src)}" title="{html.escape(slug.replace("-", " "))}" '
-                'width="100%" height="480" style="border:0" loading="lazy"></iframe>'
-            )
-            parts.append(f"[Open the chart]({EMBEDS_DIR}/{slug}/{entry['page']})\n")
-            parts.append("Embed it with:\n\n```html\n" + snippet + "\n```\n")
-        links = " · ".join(f"[{kind}]({EMBEDS_DIR}/{slug}/{name})" for kind, name in entry["files"])
-        if links:
-            parts.append(f"Files: {links}\n")
+        )
+    copy_js = resources.files("ofsted_record.embeds").joinpath("static/copy.js").read_text()
+    parts.append(_raw(f"<script>\n{copy_js}</script>"))
     return "\n".join(parts)
