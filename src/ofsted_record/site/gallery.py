@@ -22,6 +22,8 @@ def embed_entries(site: Path) -> list[dict]:
     for slug_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
         files = sorted(p for p in slug_dir.iterdir() if p.is_file())
         pages = [p for p in files if p.suffix == ".html"]
+        if not pages:  # e.g. lib/, the shared Vega bundle: not a chart
+            continue
         page = next((p for p in pages if p.name == "index.html"), pages[0] if pages else None)
         entries.append(
             {
