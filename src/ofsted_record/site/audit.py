@@ -18,8 +18,8 @@ import asyncio
 import functools
 import re
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -59,8 +59,10 @@ PAGE_PROBE = """
       if (r.width === 0 && r.height === 0) continue;
       const role = (t.closest('[class*="role-"]') || t).getAttribute('class') || '';
       const why = [];
+      const over = Math.max(box.left - r.left, r.right - box.right, -r.left, r.right - vw);
       if (r.left < box.left - 1 || r.right > box.right + 1) why.push('outside its SVG');
       if (r.left < -1 || r.right > vw + 1) why.push('outside the viewport');
+      if (over > 1) why.push(`by ${Math.round(over)} px`);
       if (content.endsWith('\u2026')) why.push('truncated');
       if (why.length) clipped.push({chart: name, role, text: content.slice(0, 60), why: why.join(', ')});
     }
@@ -153,6 +155,15 @@ async def _audit_one(context, base: str, root: Path, path: str, width: int, axe:
                 timeout=20000,
             )
         await page.wait_for_load_state("networkidle")
+        if found.expected_charts:
+            # Charts with data by URL (maps) draw after their files arrive: wait for every
+            # chart to have a size before measuring (a chart that never does is reported).
+            with suppress(Exception):
+                await page.wait_for_function(
+                    "() => Array.from(document.querySelectorAll('svg.marks'))"
+                    ".every(s => s.getBoundingClientRect().width > 0)",
+                    timeout=15000,
+                )
         probe = await page.evaluate(PAGE_PROBE, CHART_TEXT)
         seen: dict[str, int] = {}
         for ident in probe["ids"]:
@@ -186,6 +197,7 @@ async def _audit(
     widths: tuple[int, ...],
     axe: str | None,
     tabs: int,
+    progress: Callable[[PageFindings], None] | None = None,
 ) -> list[PageFindings]:
     from playwright.async_api import async_playwright
 
@@ -208,7 +220,10 @@ async def _audit(
                     async def worker(context=context, width=width, queue=queue) -> None:
                         while not queue.empty():
                             path = queue.get_nowait()
-                            results.append(await _audit_one(context, base, root, path, width, axe))
+                            found = await _audit_one(context, base, root, path, width, axe)
+                            results.append(found)
+                            if progress:
+                                progress(found)
 
                     await asyncio.gather(*(worker() for _ in range(tabs)))
                     await context.close()
@@ -227,10 +242,13 @@ def audit_site(
     widths: tuple[int, ...] = WIDTHS,
     axe_path: Path | None = None,
     tabs: int = 3,
+    progress: Callable[[PageFindings], None] | None = None,
 ) -> list[PageFindings]:
     """Audit ``pages`` (default every page) of the rendered site in ``root`` at each width."""
     axe = axe_path.read_text(encoding="utf-8") if axe_path else None
-    return asyncio.run(_audit(root, pages or site_pages(root), chromium, args, widths, axe, tabs))
+    return asyncio.run(
+        _audit(root, pages or site_pages(root), chromium, args, widths, axe, tabs, progress)
+    )
 
 
 def broken_links(root: Path, findings: list[PageFindings]) -> list[str]:

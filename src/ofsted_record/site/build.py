@@ -163,18 +163,24 @@ def _quarto_env(project: Path) -> dict[str, str]:
 
 
 def _run_quarto(quarto: str, args: list[str], project: Path, default: str) -> dict[str, list[str]]:
-    result = subprocess.run(
-        [quarto, "render", *args],
+    """Run ``quarto render``, showing its output as it comes, and return its warnings."""
+    command = [quarto, "render", *args]
+    lines: list[str] = []
+    with subprocess.Popen(
+        command,
         env=_quarto_env(project),
         cwd=project,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-        check=False,
-    )
-    log = result.stdout + result.stderr
-    sys.stderr.write(log)
-    if result.returncode != 0:
-        raise subprocess.CalledProcessError(result.returncode, [quarto, "render", *args], log)
+    ) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            sys.stderr.write(line)
+            lines.append(line)
+    log = "".join(lines)
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, command, log)
     return parse_warnings(log, default)
 
 

@@ -142,6 +142,7 @@ class Record:
             if _has_table(con, "context_measures")
             else pd.DataFrame(columns=["la_code", "year", "measure", "value"])
         )
+        self.context_by_measure = {m: f for m, f in self.context.groupby("measure", sort=False)}
         self.neighbours = (
             con.execute(NEIGHBOURS_SQL).df()
             if _has_table(con, "context_stat_neighbours")
@@ -304,15 +305,17 @@ def neighbour_codes(rec: Record, la_code: str) -> tuple[str | None, list[str]]:
 
 
 def context_rows(rec: Record, la_code: str, neighbours: list[str]) -> list[dict]:
-    ctx = rec.context
     out = []
     for measure, label, decimals in CONTEXT_MEASURES:
-        own = ctx[(ctx["la_code"] == la_code) & (ctx["measure"] == measure)]
+        ctx = rec.context_by_measure.get(measure)
+        if ctx is None:
+            continue
+        own = ctx[ctx["la_code"] == la_code]
         if own.empty:
             continue
         year = int(own["year"].max())
         value = float(own.loc[own["year"] == year, "value"].iloc[0])
-        same = ctx[(ctx["measure"] == measure) & (ctx["year"] == year)]
+        same = ctx[ctx["year"] == year]
         near = same[same["la_code"].isin(neighbours)]["value"]
         fmt = f"{{:.{decimals}f}}"
         out.append(
@@ -411,7 +414,9 @@ def timeline_html(rec: Record, la_code: str) -> str:
     if judgements.empty:
         return ""
     name = rec.by_code[la_code].short_name or rec.by_code[la_code].name
-    return chart_html(council_chart(name, judgements, interventions), "timeline")
+    # Not re-validated for each of 158 pages: tests/test_charts.py validates council_chart.
+    spec = council_chart(name, judgements, interventions).to_dict(validate=False)
+    return chart_html(spec, "timeline")
 
 
 @functools.cache

@@ -34,11 +34,19 @@ def script_json(value: Any) -> str:
 # Below this container width legends stack in one column and may use the whole width; Vega
 # never wraps legend labels, so two columns of grade names would run off a phone screen.
 NARROW = 560
-# Inline before each vegaEmbed call: fit legends to the container (one column when narrow).
+# Inline before each vegaEmbed call, in narrow containers only: every legend one column under
+# the plot, labels limited to the width; axis and legend titles longer than the width broken
+# into lines (Vega draws a list of strings as lines; it never wraps a string).
 FIT_JS = (
+    "const wrap=(s,n)=>{const out=[];let line='';for(const w of s.split(' ')){"
+    "if(line&&(line+' '+w).length>n){out.push(line);line=w;}else line=line?line+' '+w:w;}"
+    "out.push(line);return out;};"
     "const fit=(n,w)=>{if(Array.isArray(n))n.forEach(m=>fit(m,w));"
     "else if(n&&typeof n==='object')for(const[k,v]of Object.entries(n)){"
-    "if(k==='legend'&&v&&typeof v==='object'){v.columns=1;v.labelLimit=w-40;}else fit(v,w);}};"
+    "if(k==='legend'&&v&&typeof v==='object'){v.columns=1;v.labelLimit=w-40;v.orient='bottom';"
+    "v.direction='vertical';fit(v,w);}"
+    "else if(k==='title'&&typeof v==='string'&&v.length*7>w-60)n[k]=wrap(v,Math.floor((w-60)/7));"
+    "else fit(v,w);}};"
 )
 
 
