@@ -26,6 +26,11 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 WIDTHS = (390, 1280)
+# axe rules about a whole document, off for fragments (see _audit_one).
+FRAGMENT_RULES = {
+    rule: {"enabled": False}
+    for rule in ("document-title", "html-has-lang", "landmark-one-main", "page-has-heading-one")
+}
 VIEW_HEIGHT = 900
 SKIP_FOLDERS = {"site_libs"}
 VEGA_CALL = re.compile(r"\bvegaEmbed\(")
@@ -175,10 +180,16 @@ async def _audit_one(context, base: str, root: Path, path: str, width: int, axe:
         found.charts, found.clipped = probe["charts"], probe["clipped"]
         if axe:
             await page.add_script_tag(content=axe)
+            # A fragment (an embed snippet: an iframe and a script to paste into another
+            # page) has no document of its own: the document-level rules do not apply.
+            source = (root / path).read_text(encoding="utf-8", errors="replace")
+            fragment = not re.search(r"<html\b", source, re.IGNORECASE)
+            rules = FRAGMENT_RULES if fragment else {}
             result = await page.evaluate(
-                "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,"
-                " target: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
+                "async (rules) => (await axe.run(document, {resultTypes: ['violations'], rules}))"
+                ".violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,"
+                " target: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))",
+                rules,
             )
             found.axe = [v for v in result if v["impact"] in ("serious", "critical")]
             found.axe_minor = [v for v in result if v["impact"] not in ("serious", "critical")]

@@ -36,7 +36,8 @@ def script_json(value: Any) -> str:
 NARROW = 560
 # Inline before each vegaEmbed call, in narrow containers only: every legend one column under
 # the plot, labels limited to the width; axis and legend titles longer than the width broken
-# into lines (Vega draws a list of strings as lines; it never wraps a string).
+# into lines of about half the width (an axis title is centred on the plot, which is narrower
+# than the chart; Vega draws a list of strings as lines and never wraps a string).
 FIT_JS = (
     "const wrap=(s,n)=>{const out=[];let line='';for(const w of s.split(' ')){"
     "if(line&&(line+' '+w).length>n){out.push(line);line=w;}else line=line?line+' '+w:w;}"
@@ -45,7 +46,7 @@ FIT_JS = (
     "else if(n&&typeof n==='object')for(const[k,v]of Object.entries(n)){"
     "if(k==='legend'&&v&&typeof v==='object'){v.columns=1;v.labelLimit=w-40;v.orient='bottom';"
     "v.direction='vertical';fit(v,w);}"
-    "else if(k==='title'&&typeof v==='string'&&v.length*7>w-60)n[k]=wrap(v,Math.floor((w-60)/7));"
+    "else if(k==='title'&&typeof v==='string'&&v.length*7>w/2)n[k]=wrap(v,Math.floor(w/14));"
     "else fit(v,w);}};"
 )
 

@@ -37,7 +37,12 @@ def sources_table(path: Path | None = None) -> str:
         .reset_index()
     )
     rows = [
-        [md(r.publisher), link(r.title, r.url), md(r.licence), str(r.file)]
+        [
+            md(r.publisher),
+            link(r.title, r.url) if str(r.url).startswith(("http://", "https://")) else md(r.title),
+            md(r.licence),
+            str(r.file),
+        ]
         for r in grouped.itertuples(index=False)
     ]
     return table(["Publisher", "Source", "Licence", "Files"], rows)
