@@ -297,3 +297,50 @@ def test_council_templates_escape_text():
     text = listing_text([page], dt.date(2026, 3, 31))
     assert "<script>alert(1)</script>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in text
+
+
+# --- incremental builds ------------------------------------------------------------------
+
+
+def test_stage_runs_only_when_its_inputs_change(tmp_path):
+    import sys
+
+    from ofsted_record.site.stamps import run_stage
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.txt").write_text("one")
+    log = tmp_path / "runs.txt"
+    command = [sys.executable, "-c", f"open({str(log)!r}, 'a').write('ran\\n')"]
+
+    def runs() -> int:
+        return log.read_text().count("ran") if log.exists() else 0
+
+    assert run_stage("demo", [source], command, root=tmp_path) == 0
+    assert run_stage("demo", [source], command, root=tmp_path) == 0
+    assert runs() == 1  # unchanged inputs: skipped
+    (source / "a.txt").write_text("two")
+    run_stage("demo", [source], command, root=tmp_path)
+    assert runs() == 2
+    (source / "b.txt").write_text("new file")
+    run_stage("demo", [source], command, root=tmp_path)
+    assert runs() == 3
+    failing = [sys.executable, "-c", "raise SystemExit(3)"]
+    assert run_stage("demo", [source], failing, root=tmp_path) == 0  # unchanged: not run
+    (source / "a.txt").write_text("three")
+    assert run_stage("demo", [source], failing, root=tmp_path) == 3
+    assert not (tmp_path / ".cache" / "stamps" / "demo.sha256").exists()  # retried next time
+
+
+def test_render_warnings_are_kept_per_page():
+    from ofsted_record.site.build import parse_warnings
+
+    log = (
+        "\x1b[1m\x1b[34m\n[ 1/3] site/a.qmd\x1b[39m\n"
+        "[ 2/3] site/councils/b.qmd\n"
+        "\x1b[33mWARNING (refs.lua:52) ref type 'council' does not match\x1b[39m\n"
+        "[ 3/3] site/c.qmd\nOutput created: _site/site/c.html\n"
+    )
+    found = parse_warnings(log, "(project)")
+    assert list(found) == ["site/councils/b.qmd"]
+    assert "ref type 'council'" in found["site/councils/b.qmd"][0]
