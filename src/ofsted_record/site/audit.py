@@ -35,9 +35,16 @@ VIEW_HEIGHT = 900
 SKIP_FOLDERS = {"site_libs"}
 VEGA_CALL = re.compile(r"\bvegaEmbed\(")
 # Vega's SVG classes for the text a reader must be able to read in full.
-CHART_TEXT = (
-    ".role-title-text, .role-title-subtitle, .role-legend-label, .role-legend-title, "
-    ".role-axis-label, .role-axis-title"
+CHART_TEXT = ", ".join(
+    f".{role} text"
+    for role in (
+        "role-title-text",
+        "role-title-subtitle",
+        "role-legend-label",
+        "role-legend-title",
+        "role-axis-label",
+        "role-axis-title",
+    )
 )
 
 # Runs in the page: everything measurable without axe, as one JSON-able object.
@@ -62,6 +69,7 @@ PAGE_PROBE = """
       if (!content) continue;
       const r = t.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
+      if (t.getAttribute('opacity') === '0') continue;  // hidden by Vega's label overlap rule
       const role = (t.closest('[class*="role-"]') || t).getAttribute('class') || '';
       const why = [];
       const over = Math.max(box.left - r.left, r.right - box.right, -r.left, r.right - vw);
@@ -153,6 +161,10 @@ async def _audit_one(context, base: str, root: Path, path: str, width: int, axe:
     page.on("requestfailed", lambda r: found.http_errors.append(f"failed {r.url}"))
     try:
         await page.goto(f"{base}/{path}", wait_until="load")
+        await page.wait_for_load_state("networkidle")
+        landed = unquote(urlsplit(page.url).path).lstrip("/") or "index.html"
+        if landed != path and (root / landed).is_file():  # a redirect: count the real page
+            found.expected_charts = expected_charts(root, landed)
         if found.expected_charts:
             await page.wait_for_function(
                 "n => document.querySelectorAll('svg.marks').length >= n",

@@ -78,6 +78,57 @@ def _quiet_shapes(node: Any) -> Any:
     return out
 
 
+def colour_key(spec: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, colour) pairs of the chart's colour legend, when its scale lists both."""
+    found: list[tuple[str, str]] = []
+
+    def walk(node: Any) -> None:
+        if found:
+            return
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            colour = node.get("encoding", {}).get("color") if "encoding" in node else None
+            if isinstance(colour, dict) and colour.get("legend", {}) is not None:
+                scale = colour.get("scale") or {}
+                domain, colours = scale.get("domain"), scale.get("range")
+                if (
+                    isinstance(domain, list)
+                    and isinstance(colours, list)
+                    and len(domain) == len(colours)
+                    and all(isinstance(c, str) for c in colours)
+                ):
+                    found.extend(zip(map(str, domain), colours, strict=True))
+                    return
+            for value in node.values():
+                walk(value)
+
+    walk(spec)
+    return found
+
+
+def _without_colour_legends(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_without_colour_legends(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _without_colour_legends(v) for k, v in node.items()}
+    colour = out.get("encoding", {}).get("color") if "encoding" in out else None
+    if isinstance(colour, dict) and "scale" in colour:
+        out["encoding"] = {**out["encoding"], "color": {**colour, "legend": None}}
+    return out
+
+
+def _key_html(pairs: list[tuple[str, str]]) -> str:
+    items = "".join(
+        f'<li><span class="orc-swatch" style="background:{html.escape(c)}"></span>'
+        f"{html.escape(label)}</li>"
+        for label, c in pairs
+    )
+    return f'<ul class="orc-key">{items}</ul>'
+
+
 def _reserved_height(spec: dict[str, Any]) -> int | None:
     """Room to keep for the drawn chart (plot height plus axes and a legend), so the text
     below does not jump when the chart replaces its empty box."""
@@ -106,12 +157,19 @@ def chart_html(
     if not text:
         raise ValueError(f"chart {chart_id}: give an accessible summary (or a spec description)")
     headline, subtitle = _title_lines(spec.pop("title", None))
+    # The colour legend as HTML above the chart: it wraps on any screen (a Vega legend never
+    # wraps and was cut at 390 px, or pushed past the plot's left edge).
+    key = colour_key(spec)
+    if key:
+        spec = _without_colour_legends(spec)
     sources = [s for s in subtitle if s.startswith("Source:")]
     subtitle = [s for s in subtitle if not s.startswith("Source:")]
     div_id = f"chart-{chart_id}"
     esc = html.escape
-    head = "".join(f'<p class="orc-chart-title">{esc(s)}</p>' for s in headline) + "".join(
-        f'<p class="orc-chart-subtitle">{esc(s)}</p>' for s in subtitle
+    head = (
+        "".join(f'<p class="orc-chart-title">{esc(s)}</p>' for s in headline)
+        + "".join(f'<p class="orc-chart-subtitle">{esc(s)}</p>' for s in subtitle)
+        + (_key_html(key) if key else "")
     )
     labelled = f' aria-labelledby="{div_id}-title"' if head else ""
     reserve = _reserved_height(spec)
