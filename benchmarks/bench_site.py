@@ -28,7 +28,7 @@ KINDS = {
     "council (Kent)": "site/councils/kent.html",
     "councils index": "site/councils/index.html",
     "data": "site/data.html",
-    "embed (national)": "site/embeds/national/index.html",
+    "embed (national)": "site/embeds/national-grades/index.html",
 }
 FRESH_REMOVE = ("_site", ".quarto", "_freeze", ".cache/stamps", ".cache/site")
 
@@ -53,9 +53,10 @@ def page_weights(root: Path) -> list[tuple[str, int, int, int]]:
             if not (root / path).exists():
                 continue
             page = browser.new_page(viewport={"width": 390, "height": 900})
-            bodies: list[bytes] = []
-            page.on("requestfinished", lambda r, b=bodies: b.append(r.response().body()))
+            responses: list = []
+            page.on("requestfinished", lambda r, out=responses: out.append(r.response()))
             page.goto(f"{base}/{path}", wait_until="networkidle")
+            bodies = [r.body() for r in responses if r is not None]
             page.close()
             raw = sum(len(b) for b in bodies)
             gz = sum(len(gzip.compress(b, 6)) for b in bodies)

@@ -29,7 +29,7 @@ KINDS = {
     "claims": "site/claims.html",
     "council (Kent)": "site/councils/kent.html",
     "councils index": "site/councils/index.html",
-    "embed (national)": "site/embeds/national/index.html",
+    "embed (national)": "site/embeds/national-grades/index.html",
 }
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
 
