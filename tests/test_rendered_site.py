@@ -278,7 +278,8 @@ def test_audit_catches_problems(tmp_path, chromium_path, chromium_args):
         ' "type": "quantitative"}}}'
     )
     (tmp_path / "bad.html").write_text(
-        '<!doctype html><html><head><script type="module" src="vega.js"></script></head><body>'
+        '<!doctype html><html><head><meta name="viewport" content="width=device-width">'
+        '<script type="module" src="vega.js"></script></head><body>'
         '<div id="dup"></div><div id="dup"></div><button></button>'
         '<img src="https://example.org/x.png"><a href="missing.html">x</a>'
         '<a href="bad.html#nowhere">y</a><div style="width:900px">wide</div>'
