@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 CLI := $(VENV)/bin/ofsted-record
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv data extract register geography official context fulltext warehouse findings \
+.PHONY: help venv data data-always site-build site-render axe lighthouse extract register geography official context fulltext warehouse findings \
         provenance charts embeds notebooks site refresh test lint benchmarks clean
 
 help:
@@ -22,6 +22,14 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Stages run only when their inputs changed (content hashes in .cache/stamps; FORCE=1 runs them
+# anyway): a second `make site` with nothing changed does no work.
+ONCHANGE = $(PY) -m ofsted_record.site.stamps
+SHARED ?= ../shared/data
+CODE := src pyproject.toml
+AXE_VERSION := 4.14.1
+QUARTO_VERSION := 1.7.34
+
 # --- source -> processed (committed) -> warehouse (not committed) ----------------------
 # Each step rebuilds its outputs byte-identically; `make data` runs them all in order.
 register extract official geography context fulltext warehouse findings provenance: venv
@@ -29,6 +37,10 @@ register extract official geography context fulltext warehouse findings provenan
 
 data: venv
 	$(CLI) paths --check >/dev/null
+	$(ONCHANGE) data --in $(SHARED) $(CODE) data/processed data/sources.yml data/warehouse.duckdb \
+	  -- $(MAKE) --no-print-directory data-always
+
+data-always: venv
 	$(CLI) register
 	$(CLI) extract
 	$(CLI) official
@@ -46,9 +58,28 @@ embeds: warehouse
 notebooks: warehouse
 	$(CLI) notebooks
 site: data
-	$(CLI) embeds
-	$(CLI) notebooks
-	$(CLI) site
+	$(ONCHANGE) embeds --in $(CODE) data/processed data/public/embeds -- $(CLI) embeds
+	$(ONCHANGE) notebooks --in $(CODE) data/processed analysis data/public/notebooks \
+	  -- $(CLI) notebooks
+	$(MAKE) --no-print-directory site-build site-render
+
+# The site's generated parts (council pages, downloads, bundle, data-version stamps), then an
+# incremental Quarto render (only changed pages; see ofsted_record.site.build.render).
+site-build: venv
+	$(ONCHANGE) site-build --in $(CODE) data/processed data/public/embeds site \
+	  -- $(CLI) site --no-render
+site-render: venv
+	$(CLI) site --no-build
+
+# Lighthouse for benchmarks/lighthouse_site.py (pinned: 13 wants Node 22).
+lighthouse: .cache/node/node_modules/.bin/lighthouse
+.cache/node/node_modules/.bin/lighthouse:
+	npm install --prefix .cache/node --no-audit --no-fund --silent -E lighthouse@12.2.3
+
+# axe-core for the browser suite, from npm into a git-ignored folder.
+axe: .cache/node/node_modules/axe-core/axe.min.js
+.cache/node/node_modules/axe-core/axe.min.js:
+	npm install --prefix .cache/node --no-audit --no-fund --silent -E axe-core@$(AXE_VERSION)
 
 refresh: venv
 	$(CLI) refresh
@@ -68,9 +99,19 @@ lab: venv
 # --- checks ---------------------------------------------------------------------------
 # Without the shared data the warehouse cannot be built: say so once, and let the tests that
 # need it skip with that reason (REQUIRE_CORPUS=1 turns those skips into failures).
-test: venv
-	@if $(CLI) paths --check >/dev/null; then $(CLI) warehouse; \
-	else echo "make test: no warehouse build; tests that need the shared data will skip"; fi
+# With Quarto available ($$QUARTO or on PATH) the real site is built and rendered first and the
+# rendered-site suite checks it; without, those tests skip (REQUIRE_QUARTO=1: fail).
+test: venv axe
+	@if ! $(CLI) paths --check >/dev/null; then \
+	  echo "make test: no warehouse build; tests that need the shared data will skip"; \
+	else \
+	  $(ONCHANGE) warehouse --in $(SHARED) $(CODE) data/processed data/warehouse.duckdb \
+	    -- $(CLI) warehouse && \
+	  if [ -n "$${QUARTO:-}" ] || command -v quarto >/dev/null; then \
+	    $(ONCHANGE) embeds --in $(CODE) data/processed data/public/embeds -- $(CLI) embeds && \
+	    $(MAKE) --no-print-directory site-build site-render; \
+	  else echo "Quarto not found: the rendered-site tests will skip"; fi; \
+	fi
 	$(PY) -m pytest -n 2 --dist loadfile
 
 lint: venv
@@ -81,4 +122,4 @@ benchmarks: warehouse
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
 clean:
-	rm -rf _site .quarto _freeze data/warehouse.duckdb data/public/embeds data/public/notebooks site/downloads site/embeds site/assets/geo
+	rm -rf _site .quarto _freeze .cache/stamps .cache/site data/warehouse.duckdb data/public/embeds data/public/notebooks site/downloads site/embeds site/assets/geo

@@ -1,65 +1,103 @@
-"""Site figures: build time, and page weight per page (what a reader downloads), raw and gzip.
+"""Site figures: `make site` fresh, with nothing changed and with one page's source changed;
+page weight per page kind as a reader downloads it (raw and gzip, everything the page requests
+from the site); browser and axe findings counts. ``--lighthouse`` also runs Lighthouse
+(benchmarks/lighthouse_site.py) on each page kind.
 
-Without Quarto the HTML is estimated from what the pre-render produces: the Vega bundle, the
-page's chart specs and data (the asis output of its cells, or a council page's markdown), the
-TopoJSON a map page loads, plus an allowance for Quarto's own page chrome (Bootstrap CSS/JS,
-search, quarto.js) measured from a Quarto 1.7 website: ~420 KB raw, ~110 KB gzip.
-Prints one line per page; the budget is 2 MB transferred per page including libraries.
+Needs Quarto ($QUARTO or on PATH). ``--fresh`` removes the site's generated parts, Quarto's
+folders and the stage stamps first (a fresh clone's state, data/processed kept): slow.
 """
 
 from __future__ import annotations
 
+import argparse
 import gzip
-import re
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
-from ofsted_record.site import qmd
-from ofsted_record.site.build import build_site
-from ofsted_record.site.paths import bundle_path, site_dir
+from ofsted_record import config
+from ofsted_record.site.audit import serve
 
-QUARTO_CHROME = (420_000, 110_000)  # raw, gzip (estimate, see docstring)
-BUDGET = 2_000_000
+ROOT = config.project_root()
+KINDS = {
+    "story": "site/index.html",
+    "map": "site/map.html",
+    "claims": "site/claims.html",
+    "council (Kent)": "site/councils/kent.html",
+    "councils index": "site/councils/index.html",
+    "data": "site/data.html",
+    "embed (national)": "site/embeds/national-grades/index.html",
+}
+FRESH_REMOVE = ("_site", ".quarto", "_freeze", ".cache/stamps", ".cache/site")
 
 
-def weigh(parts: list[bytes]) -> tuple[int, int]:
-    return sum(len(p) for p in parts), sum(len(gzip.compress(p, 6)) for p in parts)
+def make_site() -> float:
+    start = time.perf_counter()
+    subprocess.run(["make", "--no-print-directory", "site"], cwd=ROOT, check=True)
+    return time.perf_counter() - start
+
+
+def page_weights(root: Path) -> list[tuple[str, int, int, int]]:
+    """(kind, requests, raw bytes, gzip bytes) of everything each page loads from the site."""
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with serve(root) as base, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+            args=["--headless", "--no-sandbox", "--disable-gpu"],
+        )
+        for kind, path in KINDS.items():
+            if not (root / path).exists():
+                continue
+            page = browser.new_page(viewport={"width": 390, "height": 900})
+            responses: list = []
+            page.on("requestfinished", lambda r, out=responses: out.append(r.response()))
+            page.goto(f"{base}/{path}", wait_until="networkidle")
+            bodies = [r.body() for r in responses if r is not None]
+            page.close()
+            raw = sum(len(b) for b in bodies)
+            gz = sum(len(gzip.compress(b, 6)) for b in bodies)
+            rows.append((kind, len(bodies), raw, gz))
+        browser.close()
+    return rows
 
 
 def main() -> None:
-    site = site_dir()
-    start = time.perf_counter()
-    report = build_site(site, progress=False)
-    print(
-        f"build_site (no render): {time.perf_counter() - start:.1f} s, {report.council_pages} council pages"
-    )
-    bundle = bundle_path(site).read_bytes()
-    print(
-        f"vega bundle: {len(bundle) / 1e3:.0f} KB raw, {len(gzip.compress(bundle, 6)) / 1e3:.0f} KB gzip"
-    )
-    rows = []
-    for path in sorted(site.glob("*.qmd")):
-        page = qmd.parse(path)
-        t0 = time.perf_counter()
-        nb = qmd.execute(page)
-        seconds = time.perf_counter() - t0
-        out = "".join(
-            o.get("text", "") for c in nb.cells for o in c.outputs if o.output_type == "stream"
-        )
-        parts = [out.encode(), path.read_bytes()]
-        if "vegaEmbed(" in out:
-            parts.append(bundle)
-            for url in sorted(set(re.findall(r'"url":"([^"]+\.topojson)"', out))):
-                parts.append((site / url).read_bytes())
-        rows.append((path.name, *weigh(parts), seconds))
-    councils = sorted((site / "councils").glob("*.qmd"), key=lambda p: p.stat().st_size)
-    for path in (councils[0], councils[len(councils) // 2], councils[-1]):
-        rows.append((f"councils/{path.name}", *weigh([path.read_bytes(), bundle]), 0.0))
-    print(f"{'page':34} {'raw KB':>8} {'gzip KB':>8} {'+chrome gzip':>13} {'kernel s':>9}")
-    for name, raw, gz, seconds in rows:
-        total = gz + QUARTO_CHROME[1]
-        flag = "" if total <= BUDGET else "  OVER BUDGET"
-        print(
-            f"{name:34} {raw / 1e3:8.0f} {gz / 1e3:8.0f} {total / 1e3:13.0f} {seconds:9.1f}{flag}"
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fresh", action="store_true", help="time a fresh make site first")
+    parser.add_argument("--lighthouse", action="store_true", help="run Lighthouse too")
+    args = parser.parse_args()
+    if args.fresh:
+        for name in FRESH_REMOVE:
+            subprocess.run(["rm", "-rf", str(ROOT / name)], check=True)
+        print(f"make site, fresh (data/processed kept): {make_site():.0f} s")
+    else:
+        print(f"make site (bring up to date): {make_site():.0f} s")
+    print(f"make site, nothing changed: {make_site():.1f} s")
+    page = ROOT / "site" / "councils" / "kent.qmd"
+    original = page.read_text(encoding="utf-8")
+    try:
+        # One page's source changed (as a new report changes its council's page): only that
+        # page re-renders. The stamp makes site-build regenerate it, restoring the text.
+        page.write_text(original + "\n", encoding="utf-8")
+        start = time.perf_counter()
+        subprocess.run(["make", "--no-print-directory", "site-render"], cwd=ROOT, check=True)
+        print(f"one page changed, site-render: {time.perf_counter() - start:.1f} s")
+    finally:
+        page.write_text(original, encoding="utf-8")
+        subprocess.run(["make", "--no-print-directory", "site-render"], cwd=ROOT, check=True)
+    site = ROOT / "_site"
+    total = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
+    print(f"_site: {total / 1e6:.1f} MB")
+    print(f"{'page kind':20} {'requests':>8} {'raw KB':>8} {'gzip KB':>8}")
+    for kind, n, raw, gz in page_weights(site):
+        print(f"{kind:20} {n:8d} {raw / 1e3:8.0f} {gz / 1e3:8.0f}")
+    if args.lighthouse:
+        subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "lighthouse_site.py")], cwd=ROOT, check=True
         )
 
 

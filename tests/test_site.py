@@ -64,8 +64,8 @@ def test_page_runs_in_jupyter_without_html_outputs(name, warehouse_path):
         if c.metadata["quarto_options"].get("output") == "asis"
     ]
     for text in asis:
-        for chart_id in re.findall(r'vegaEmbed\("#([\w-]+)"', text):
-            assert f'<div id="{chart_id}" class="orc-vega" style="width:100%"></div>' in text
+        for chart_id in re.findall(r'getElementById\("([\w-]+)"\);const spec=', text):
+            assert f'<div id="{chart_id}" class="orc-vega" style="width:100%' in text
             assert f'id="{chart_id}-summary" class="visually-hidden"' in text
         assert not CDN.search(text), f"{name}: output references a remote script or stylesheet"
     for cell in nb.cells:
@@ -121,13 +121,14 @@ def test_a_page_for_every_council_in_the_register(built_site):
 
 
 def test_council_page_links_resolve(built_site):
-    link = re.compile(r"\]\(<?([^)>#\s]+)>?\)")
+    link = re.compile(r'href="([^"#]+)"')
     folder = built_site / "councils"
     for page in folder.glob("*.qmd"):
         for target in link.findall(page.read_text(encoding="utf-8")):
             if target.startswith(("http://", "https://")):
                 continue
-            assert (page.parent / target).resolve().exists(), f"{page.name}: broken link {target}"
+            source = (page.parent / target).with_suffix(".qmd")
+            assert source.resolve().exists(), f"{page.name}: broken link {target}"
     listing = (folder / "index.qmd").read_text(encoding="utf-8")
     for href in re.findall(r'href="([\w-]+)\.html"', listing):
         assert (folder / f"{href}.qmd").exists()
@@ -136,26 +137,42 @@ def test_council_page_links_resolve(built_site):
 def test_cumbria_page_matches_the_sources(built_site):
     text = (built_site / "councils" / "cumbria.qmd").read_text(encoding="utf-8")
     assert "ceased to exist after 31 March 2023" in text
-    assert "(cumberland.qmd)" in text.replace("<", "").replace(">", "")
-    assert "(westmorland-and-furness.qmd)" in text.replace("<", "").replace(">", "")
+    assert '<a href="cumberland.html">' in text
+    assert '<a href="westmorland-and-furness.html">' in text
     interventions = text.split("## Government interventions")[1].split("##")[0]
     for day, event in (
         ("3 August 2012", "Improvement notice"),
         ("7 January 2014", "Improvement notice"),
         ("9 November 2015", "Statutory direction"),
     ):
-        assert f"| {day} | {event} |" in interventions
-    assert 'vegaEmbed("#chart-timeline"' in text
+        assert (
+            f'<td data-label="Date">{day}</td><td data-label="Event">{event}</td>' in interventions
+        )
+    # Each intervention names its source in plain words and links it (revised input columns).
+    rows = read_csv(config.shared_path("interventions", "interventions.csv"))
+    cumbria = rows[rows["local_authority"] == "Cumbria"]
+    for row in cumbria.itertuples(index=False):
+        assert f'(<a href="{row.source_url}">source</a>)' in interventions
+    assert interventions.count("<tr>") == len(cumbria) + 1
+    assert 'getElementById("chart-timeline")' in text
     assert "3 government intervention events" in text
+    # The summary sentence is the page's description (shown under the title), not repeated.
+    meta, body = qmd.split_front_matter(text, Path("cumbria.qmd"))
+    assert meta["description"].startswith("Cumbria County Council ceased to exist")
+    assert meta["description"][:60] not in body
 
 
 def test_listing_filter_is_local(built_site):
     listing = (built_site / "councils" / "index.qmd").read_text(encoding="utf-8")
     assert 'id="filter-region"' in listing and "<script>" in listing
     assert not CDN.search(listing)
-    meta = yaml.safe_load((built_site / "councils" / "_metadata.yml").read_text())
+    # The Vega bundle loads only on pages with a chart, as a module (never render-blocking).
+    assert not (built_site / "councils" / "_metadata.yml").exists()
+    assert "vega-bundle.js" not in listing
+    page = built_site / "councils" / "kent.qmd"
+    meta, _ = qmd.split_front_matter(page.read_text(encoding="utf-8"), page)
     header = meta["format"]["html"]["include-in-header"][0]["text"]
-    assert 'src="../assets/vega-bundle.js"' in header and 'type="module"' in header
+    assert header == '<script type="module" src="../embeds/lib/vega-bundle.js"></script>'
 
 
 # --- configuration and CDN ----------------------------------------------------------------
@@ -186,7 +203,7 @@ def test_quarto_config_and_navbar(built_site):
             assert meta.get("jupyter") == "python3" and "data-version" in meta
         includes = meta.get("format", {}).get("html", {}).get("include-in-header", [])
         for include in includes:
-            assert 'src="assets/vega-bundle.js"' in include["text"]
+            assert 'src="embeds/lib/vega-bundle.js"' in include["text"]
 
 
 def test_no_page_references_a_cdn(built_site):
@@ -260,8 +277,70 @@ def test_key_sentences_quote_the_latest_report(con, built_site):
     said = text.split("## What the latest report said")[1]
     assert "report published 2 February 2026" in said
     assert (
-        "> Children remain at the core of a strong, and often exceptional, service in Kent." in said
+        "<p>Children remain at the core of a strong, and often exceptional, service in Kent.</p>"
+        in said
     )
     table = themes.theme_table(con)
     assert set(table["group"]) == {"Inadequate", "Other grades"}
     assert (table["share"].between(0, 1)).all()
+
+
+def test_council_templates_escape_text():
+    """Autoescaping: text from the data can never become markup on a page."""
+    import datetime as dt
+
+    from ofsted_record.site.councils import CouncilPage, listing_text
+
+    page = CouncilPage(
+        "999", "x", "<script>alert(1)</script> & Co", "R", False, "good", None, "s.", Path("x")
+    )
+    text = listing_text([page], dt.date(2026, 3, 31))
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in text
+
+
+# --- incremental builds ------------------------------------------------------------------
+
+
+def test_stage_runs_only_when_its_inputs_change(tmp_path):
+    import sys
+
+    from ofsted_record.site.stamps import run_stage
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.txt").write_text("one")
+    log = tmp_path / "runs.txt"
+    command = [sys.executable, "-c", f"open({str(log)!r}, 'a').write('ran\\n')"]
+
+    def runs() -> int:
+        return log.read_text().count("ran") if log.exists() else 0
+
+    assert run_stage("demo", [source], command, root=tmp_path) == 0
+    assert run_stage("demo", [source], command, root=tmp_path) == 0
+    assert runs() == 1  # unchanged inputs: skipped
+    (source / "a.txt").write_text("two")
+    run_stage("demo", [source], command, root=tmp_path)
+    assert runs() == 2
+    (source / "b.txt").write_text("new file")
+    run_stage("demo", [source], command, root=tmp_path)
+    assert runs() == 3
+    failing = [sys.executable, "-c", "raise SystemExit(3)"]
+    assert run_stage("demo", [source], failing, root=tmp_path) == 0  # unchanged: not run
+    (source / "a.txt").write_text("three")
+    assert run_stage("demo", [source], failing, root=tmp_path) == 3
+    assert not (tmp_path / ".cache" / "stamps" / "demo.sha256").exists()  # retried next time
+
+
+def test_render_warnings_are_kept_per_page():
+    from ofsted_record.site.build import parse_warnings
+
+    log = (
+        "\x1b[1m\x1b[34m\n[ 1/3] site/a.qmd\x1b[39m\n"
+        "[ 2/3] site/councils/b.qmd\n"
+        "\x1b[33mWARNING (refs.lua:52) ref type 'council' does not match\x1b[39m\n"
+        "[ 3/3] site/c.qmd\nOutput created: _site/site/c.html\n"
+    )
+    found = parse_warnings(log, "(project)")
+    assert list(found) == ["site/councils/b.qmd"]
+    assert "ref type 'council'" in found["site/councils/b.qmd"][0]

@@ -1,13 +1,13 @@
 """Charts as the site serves them, in headless Chromium: the Vega bundle from the site itself,
 charts drawn, no console errors, no request leaving localhost. Without Quarto the pieces the
 build writes (council page chart fragments, map charts, the home page charts) are served in a
-minimal HTML shell; with Quarto (``$QUARTO`` or on PATH) the rendered site is checked too."""
+minimal HTML shell. The rendered site (real Quarto) is checked page by page in
+``tests/test_rendered_site.py``."""
 
 from __future__ import annotations
 
 import functools
 import re
-import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -50,7 +50,7 @@ def _shell(title: str, fragments: list[str], depth: int) -> str:
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
         f'<link rel="icon" href="{up}favicon.png">'
         f"<style>.visually-hidden{{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}}</style>"
-        f'<script type="module" src="{up}assets/vega-bundle.js"></script></head>'
+        f'<script type="module" src="{up}embeds/lib/vega-bundle.js"></script></head>'
         f'<body><main style="max-width:800px">{"".join(fragments)}</main></body></html>'
     )
 
@@ -138,50 +138,6 @@ def test_generated_charts_render_offline(
     base = serve(site)
     drawn = _check((chromium_path, chromium_args), base, ["index.html", *council_paths])
     assert drawn == {"index.html": 3, **{p: 1 for p in council_paths}}
-
-
-def _quarto() -> str | None:
-    import os
-
-    return os.environ.get("QUARTO") or shutil.which("quarto")
-
-
-@pytest.mark.skipif(
-    _quarto() is None, reason="quarto not installed (set $QUARTO to render the site)"
-)
-def test_rendered_site_in_chromium(tmp_path, chromium_path, chromium_args, warehouse_path, serve):
-    from ofsted_record import config
-    from ofsted_record.site.build import build_site, render
-    from ofsted_record.site.paths import site_dir
-
-    # The project as laid out: _quarto.yml at the top, pages in site/.
-    shutil.copy(config.project_root() / "_quarto.yml", tmp_path / "_quarto.yml")
-    copy = tmp_path / "site"
-    shutil.copytree(
-        site_dir(), copy, ignore=shutil.ignore_patterns("_freeze", ".quarto", "downloads")
-    )
-    build_site(copy, warehouse_path, progress=False)
-    root_out = render(tmp_path, _quarto())
-    assert "site/index.html" in (root_out / "index.html").read_text()
-    out = root_out / "site"
-    pages = sorted(
-        str(p.relative_to(out)) for p in out.rglob("*.html") if "site_libs" not in p.parts
-    )
-    html = {p: (out / p).read_text() for p in pages}
-    for path, text in html.items():
-        assert "cdnjs.cloudflare.com" not in text and "cdn.jsdelivr.net" not in text, path
-    sample = [
-        "index.html",
-        "map.html",
-        "claims.html",
-        "councils/index.html",
-        "councils/cumbria.html",
-    ]
-    _check(
-        (chromium_path, chromium_args),
-        serve(out),
-        [p for p in pages if p in sample or not p.startswith("councils/")],
-    )
 
 
 def test_quarto_missing_message_is_clear(monkeypatch):

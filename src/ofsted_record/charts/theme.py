@@ -28,7 +28,8 @@ DEFAULT_HEIGHT = 300
 def ofsted_record_theme() -> alt.theme.ThemeConfig:
     return {
         "background": "#ffffff",
-        "padding": {"left": 4, "right": 8, "top": 4, "bottom": 4},
+        # Right padding: a year label centred on the last tick can reach past the plot.
+        "padding": {"left": 4, "right": 16, "top": 4, "bottom": 4},
         "config": {
             "font": FONT,
             "view": {"stroke": None, "continuousHeight": DEFAULT_HEIGHT},

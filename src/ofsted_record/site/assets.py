@@ -46,6 +46,7 @@ def write_bundle(site: Path) -> Path:
     import vl_convert
 
     path = bundle_path(site)
+    (assets_dir(site) / path.name).unlink(missing_ok=True)  # where it used to be (a 2nd copy)
     text = vl_convert.javascript_bundle()
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         atomic_write_text(path, text)
@@ -104,17 +105,32 @@ def write_favicon(site: Path) -> list[Path]:
     return out
 
 
-def data_version(processed: Path | None = None) -> str:
-    """sha256 (first 16 hex) over every processed file and the interventions input: changes
-    exactly when the data the pages read change."""
+CODE_SUFFIXES = {".py", ".sql", ".yml", ".json", ".j2", ".csv"}
+
+
+def data_version(processed: Path | None = None, code: Path | None = None) -> str:
+    """sha256 (first 16 hex) over every processed file, the interventions input and the
+    package's own code (charts, queries, templates): changes exactly when what the pages show
+    can change, so ``freeze: auto`` re-executes them then and only then."""
     processed = processed or config.processed_dir()
+    code = code or Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     files = sorted(p for p in processed.rglob("*") if p.is_file() and "preview" not in p.parts)
+    sources = sorted(
+        p
+        for p in code.rglob("*")
+        if p.is_file() and p.suffix in CODE_SUFFIXES and "__pycache__" not in p.parts
+    )
     interventions = config.shared_path("interventions", "interventions.csv")
-    for path in [*files, interventions]:
+    for path in [*files, interventions, *sources]:
         if not path.exists():
             continue
-        name = path.relative_to(processed) if path.is_relative_to(processed) else path.name
+        if path.is_relative_to(processed):
+            name = path.relative_to(processed)
+        elif path.is_relative_to(code):
+            name = Path("code") / path.relative_to(code)
+        else:
+            name = path.name
         digest.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 

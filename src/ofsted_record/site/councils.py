@@ -8,20 +8,22 @@ a page). Every number and sentence comes from the data at build time.
 from __future__ import annotations
 
 import datetime as dt
-import html
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import jinja2
 import pandas as pd
+from markupsafe import Markup
 
 from ofsted_record.charts.council import council_chart
 from ofsted_record.charts.palette import GRADE_LABELS
 from ofsted_record.site import frames
-from ofsted_record.site.embed import chart_html, raw_html
-from ofsted_record.site.paths import bundle_src
-from ofsted_record.site.text import front_matter, link, long_date, md, number_words, plural, table
+from ofsted_record.site.embed import chart_html
+from ofsted_record.site.paths import bundle_tag
+from ofsted_record.site.text import front_matter, long_date, number_words, plural
 from ofsted_record.tables import atomic_write_text
 
 COUNCILS_DIR = "councils"
@@ -68,9 +70,9 @@ JUDGEMENTS_SQL = """
 SELECT inspection_id, area, grade, grade_raw FROM judgements ORDER BY inspection_id, area
 """
 RESULTS_SQL = "SELECT la_code, is_inadequate FROM whole_service_results"
+# `*`: the revised interventions table adds source_url and quote, used when present.
 INTERVENTIONS_SQL = """
-SELECT la_code, event, CAST(date AS DATE) AS date, date_precision, detail, source,
-       before_grade, after_grade, after_published
+SELECT * REPLACE (CAST(date AS DATE) AS date)
 FROM intervention_outcomes ORDER BY la_code, date, event
 """
 CONTEXT_SQL = """
@@ -140,6 +142,7 @@ class Record:
             if _has_table(con, "context_measures")
             else pd.DataFrame(columns=["la_code", "year", "measure", "value"])
         )
+        self.context_by_measure = {m: f for m, f in self.context.groupby("measure", sort=False)}
         self.neighbours = (
             con.execute(NEIGHBOURS_SQL).df()
             if _has_table(con, "context_stat_neighbours")
@@ -208,42 +211,42 @@ def summary_sentence(rec: Record, la_code: str) -> str:
     return sentence + "."
 
 
-def _judgement_text(rec: Record, inspection_id: str) -> str:
+def _judgements(rec: Record, inspection_id: str) -> list[tuple[str, str]]:
     rows = rec.judgements[rec.judgements["inspection_id"] == inspection_id].copy()
     if rows.empty:
-        return "No judgements recorded"
+        return []
     rows["order"] = rows["area"].map(lambda a: AREA_ORDER.index(a) if a in AREA_ORDER else 99)
-    parts = []
+    out = []
     for row in rows.sort_values(["order", "area"], kind="mergesort").itertuples(index=False):
         grade = GRADE_LABELS.get(row.grade, row.grade_raw or row.grade)
         area = AREA_LABELS.get(row.area, row.area.replace("_", " ").capitalize())
-        parts.append(f"{area}: **{md(grade)}**")
-    return "; ".join(parts)
+        out.append((area, grade))
+    return out
 
 
-def inspections_section(rec: Record, la_code: str) -> str:
+def _url(value: object) -> str | None:
+    return value if isinstance(value, str) and value.startswith(("http://", "https://")) else None
+
+
+def inspection_rows(rec: Record, la_code: str) -> list[dict]:
     rows = rec.inspections[rec.inspections["la_code"] == la_code]
-    if rows.empty:
-        return "No inspections of this council are in the record.\n"
-    cells = []
-    for row in rows.itertuples(index=False):
-        if row.source == "report":
-            report = link("Ofsted report", row.source_url)
-        else:
-            report = link("Ofsted official statistics (no report file)", row.source_url)
-        cells.append(
-            [
-                md(long_date(row.published_date)),
-                md(row.framework_label),
-                _judgement_text(rec, row.inspection_id),
-                report,
-            ]
-        )
-    return table(["Published", "Inspection", "Judgements", "Source"], cells)
+    return [
+        {
+            "published": long_date(row.published_date),
+            "framework": row.framework_label,
+            "judgements": _judgements(rec, row.inspection_id),
+            "source": "Ofsted report"
+            if row.source == "report"
+            else "Ofsted official statistics (no report file)",
+            "url": _url(row.source_url),
+        }
+        for row in rows.itertuples(index=False)
+    ]
 
 
 EVENT_LABELS = {
     "improvement_notice": "Improvement notice",
+    "notice_lifted": "Improvement notice lifted",
     "statutory_direction": "Statutory direction",
     "direction_revised": "Direction revised",
     "direction_lifted": "Direction lifted",
@@ -252,37 +255,44 @@ EVENT_LABELS = {
     "company_launched": "Council-owned company launched",
     "returned_to_council": "Services returned to the council",
     "partnership_direction": "Partnership direction",
+    "intervention_ended": "Intervention ended",
 }
 
 
-def interventions_section(rec: Record, la_code: str) -> str:
+def _text(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def intervention_rows(rec: Record, la_code: str) -> list[dict]:
+    """Each intervention with the grades either side and its source (name, link and quote when
+    the warehouse has the revised table's ``source_url`` and ``quote`` columns)."""
     rows = rec.interventions[rec.interventions["la_code"] == la_code]
-    if rows.empty:
-        return "The interventions table records no government intervention for this council.\n"
-    cells = []
-    for row in rows.itertuples(index=False):
-        precision = "" if row.date_precision == "day" else f" (to the {row.date_precision})"
-        after = GRADE_LABELS.get(row.after_grade, "") if isinstance(row.after_grade, str) else ""
-        if after and pd.notna(row.after_published):
-            after += f" ({long_date(row.after_published)})"
-        cells.append(
-            [
-                md(long_date(row.date) + precision),
-                md(EVENT_LABELS.get(row.event, row.event.replace("_", " "))),
-                md(row.detail),
-                md(
-                    GRADE_LABELS.get(row.before_grade, "")
-                    if isinstance(row.before_grade, str)
-                    else ""
-                ),
-                md(after or "none yet"),
-                md(row.source),
-            ]
+    out = []
+    for row in rows.to_dict("records"):
+        precision = row["date_precision"]
+        when = long_date(row["date"]) or "date not known"
+        if precision in ("month", "year") and pd.notna(row["date"]):
+            stamp = pd.Timestamp(row["date"])
+            when = f"{stamp:%B %Y}" if precision == "month" else f"{stamp:%Y}"
+        before = row["before_grade"]
+        after = (
+            GRADE_LABELS.get(row["after_grade"], "") if isinstance(row["after_grade"], str) else ""
         )
-    return table(
-        ["Date", "Event", "Detail", "Full-inspection grade before", "Next grade after", "Source"],
-        cells,
-    )
+        if after and pd.notna(row["after_published"]):
+            after += f" ({long_date(row['after_published'])})"
+        out.append(
+            {
+                "date": when,
+                "event": EVENT_LABELS.get(row["event"], row["event"].replace("_", " ")),
+                "detail": _text(row["detail"]),
+                "quote": _text(row.get("quote")),
+                "before": GRADE_LABELS.get(before, "") if isinstance(before, str) else "",
+                "after": after or "none yet",
+                "source": _text(row["source"]),
+                "url": _url(row.get("source_url")),
+            }
+        )
+    return out
 
 
 def neighbour_codes(rec: Record, la_code: str) -> tuple[str | None, list[str]]:
@@ -294,41 +304,30 @@ def neighbour_codes(rec: Record, la_code: str) -> tuple[str | None, list[str]]:
     return str(model), [c for c in chosen["neighbour_la_code"] if c in rec.by_code]
 
 
-def context_section(rec: Record, la_code: str) -> str:
-    model, neighbours = neighbour_codes(rec, la_code)
-    if not neighbours:
-        return "No statistical neighbours are published for this council.\n"
-    ctx = rec.context
-    cells = []
+def context_rows(rec: Record, la_code: str, neighbours: list[str]) -> list[dict]:
+    out = []
     for measure, label, decimals in CONTEXT_MEASURES:
-        own = ctx[(ctx["la_code"] == la_code) & (ctx["measure"] == measure)]
+        ctx = rec.context_by_measure.get(measure)
+        if ctx is None:
+            continue
+        own = ctx[ctx["la_code"] == la_code]
         if own.empty:
             continue
         year = int(own["year"].max())
         value = float(own.loc[own["year"] == year, "value"].iloc[0])
-        same = ctx[(ctx["measure"] == measure) & (ctx["year"] == year)]
+        same = ctx[ctx["year"] == year]
         near = same[same["la_code"].isin(neighbours)]["value"]
         fmt = f"{{:.{decimals}f}}"
-        cells.append(
-            [
-                md(label),
-                str(year),
-                fmt.format(value),
-                fmt.format(near.median()) + f" ({len(near)})" if len(near) else "",
-                fmt.format(same["value"].median()),
-            ]
+        out.append(
+            {
+                "label": label,
+                "year": year,
+                "value": fmt.format(value),
+                "neighbours": fmt.format(near.median()) + f" ({len(near)})" if len(near) else "",
+                "england": fmt.format(same["value"].median()),
+            }
         )
-    names = ", ".join(link(rec.by_code[c].short_name, f"{rec.slug(c)}.qmd") for c in neighbours)
-    intro = (
-        f"Compared with its {len(neighbours)} statistical neighbours (DfE {model} model: {names}). "
-        "Medians; the number of neighbours with a value is in brackets. Context describes demand "
-        "and workforce; it does not explain a grade.\n\n"
-    )
-    if not cells:
-        return intro + "No context measures are available for this council.\n"
-    return intro + table(
-        ["Measure", "Year", "This council", "Neighbours' median", "England median"], cells
-    )
+    return out
 
 
 def key_sentences(rec: Record, inspection_id: str, limit: int = 3) -> list[str]:
@@ -359,59 +358,55 @@ def latest_report(rec: Record, la_code: str) -> pd.Series | None:
     return None if rows.empty else rows.iloc[-1]
 
 
-def said_section(rec: Record, la_code: str) -> str:
+def said(rec: Record, la_code: str) -> dict | None:
     report = latest_report(rec, la_code)
     if report is None:
-        return ""
+        return None
     sentences = key_sentences(rec, report["inspection_id"])
     if not sentences:
-        return ""
-    quote = "\n>\n".join(f"> {md(s)}" for s in sentences)
-    return (
-        "## What the latest report said\n\n"
-        f"From the {link('report published ' + long_date(report['published_date']), report['source_url'])}"
-        f" ({md(report['framework_label'])}), its opening summary:\n\n{quote}\n"
-    )
+        return None
+    return {
+        "url": _url(report["source_url"]),
+        "published": long_date(report["published_date"]),
+        "framework": report["framework_label"],
+        "sentences": sentences,
+    }
 
 
-def standing_section(rec: Record, la_code: str) -> str:
+def standing_when(rec: Record, la_code: str) -> str:
+    ended = _date(rec.by_code[la_code].valid_to)
+    if ended:
+        return f"on its last day ({long_date(ended - dt.timedelta(days=1))})"
+    return f"as at {long_date(rec.end)}"
+
+
+def standing_row(rec: Record, la_code: str) -> dict | None:
     standing = rec.standing(la_code)
-    council = rec.by_code[la_code]
-    ended = _date(council.valid_to)
-    when = (
-        f"on its last day ({long_date(ended - dt.timedelta(days=1))})"
-        if ended
-        else f"as at {long_date(rec.end)}"
-    )
     if standing is None or pd.isna(standing.get("inspection_id")):
-        return f"No full inspection (SIF or ILACS) counts {when}.\n"
-    grade = GRADE_LABELS[standing["grade"]]
-    return table(
-        ["Standing", "Grade", "Inspection", "Published", "Report"],
-        [
-            [
-                md(when[0].upper() + when[1:]),
-                f"**{md(grade)}**",
-                md(rec.framework_labels.get(standing["framework"], standing["framework"])),
-                md(long_date(standing["published_date"])),
-                link("source", standing["source_url"]),
-            ]
-        ],
-    )
+        return None
+    when = standing_when(rec, la_code)
+    return {
+        "when": when[0].upper() + when[1:],
+        "grade": GRADE_LABELS[standing["grade"]],
+        "framework": rec.framework_labels.get(standing["framework"], standing["framework"]),
+        "published": long_date(standing["published_date"]),
+        "url": _url(standing["source_url"]),
+    }
 
 
-def links_section(rec: Record, la_code: str) -> str:
+def lineage(rec: Record, la_code: str) -> list[tuple[str, list[dict]]]:
     council = rec.by_code[la_code]
-    lines = []
+    out = []
     for label, codes in (("Replaced", council.predecessors), ("Replaced by", council.successors)):
         if isinstance(codes, str) and codes:
-            names = [
-                link(rec.by_code[c].name, f"{rec.slug(c)}.qmd")
+            linked = [
+                {"name": rec.by_code[c].name, "href": f"{rec.slug(c)}.html"}
                 for c in codes.split(";")
                 if c in rec.by_code
             ]
-            lines.append(f"{label}: {', '.join(names)}.")
-    return "\n\n".join(lines) + ("\n" if lines else "")
+            if linked:
+                out.append((label, linked))
+    return out
 
 
 def timeline_html(rec: Record, la_code: str) -> str:
@@ -419,127 +414,94 @@ def timeline_html(rec: Record, la_code: str) -> str:
     if judgements.empty:
         return ""
     name = rec.by_code[la_code].short_name or rec.by_code[la_code].name
-    return chart_html(council_chart(name, judgements, interventions), "timeline")
+    # Not re-validated for each of 158 pages: tests/test_charts.py validates council_chart.
+    spec = council_chart(name, judgements, interventions).to_dict(validate=False)
+    return chart_html(spec, "timeline")
+
+
+@functools.cache
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("ofsted_record.site", "templates"),
+        autoescape=True,  # every value is text from the data, never trusted markup
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
 
 def page_text(rec: Record, la_code: str, summary: str) -> str:
     council = rec.by_code[la_code]
+    timeline = timeline_html(rec, la_code)
     meta = {
         "title": council.name,
         "description": summary,
         "pagetitle": f"{council.short_name or council.name}: Ofsted record",
     }
+    if timeline:  # the Vega bundle only where a chart is (module: never render-blocking)
+        meta["format"] = {"html": {"include-in-header": [{"text": bundle_tag(1)}]}}
     facts = [
-        f"**Region:** {md(council.region_name)}",
-        f"**Type:** {md(str(council.la_type).replace('_', ' '))}",
-        f"**DfE code:** {md(la_code)}",
+        ("Region", council.region_name),
+        ("Type", str(council.la_type).replace("_", " ")),
+        ("DfE code", la_code),
     ]
     if _date(council.valid_from):
-        facts.append(f"**From:** {md(long_date(council.valid_from))}")
+        facts.append(("From", long_date(council.valid_from)))
     if _date(council.valid_to):
-        facts.append(f"**Until:** {md(long_date(council.valid_to))}")
-    sections = [
-        front_matter(meta),
-        f"\n{md(summary)}\n",
-        " · ".join(facts) + "\n",
-        links_section(rec, la_code),
-        "## Current standing\n",
-        standing_section(rec, la_code),
-        timeline_html(rec, la_code),
-        "## Every inspection\n",
-        inspections_section(rec, la_code),
-        "## Government interventions\n",
-        interventions_section(rec, la_code),
-        "## Context against statistical neighbours\n",
-        context_section(rec, la_code),
-        said_section(rec, la_code),
-        "[All councils](index.qmd) · [Methodology](../methodology.qmd)\n",
-    ]
-    return "\n".join(s for s in sections if s)
-
-
-def metadata_text() -> str:
-    """``councils/_metadata.yml``: pages one folder down reach the Vega bundle at ``../``."""
-    src = bundle_src(1)
+        facts.append(("Until", long_date(council.valid_to)))
+    model, neighbours = neighbour_codes(rec, la_code)
     return (
-        "# Generated by `ofsted-record site`: pages in this folder load the site's own Vega\n"
-        "# bundle one level up (a site-wide include-in-header path would break here).\n"
-        "format:\n  html:\n    include-in-header:\n"
-        f'      - text: \'<script type="module" src="{src}"></script>\'\n'
+        _templates()
+        .get_template("council.qmd.j2")
+        .render(
+            front_matter=Markup(front_matter(meta)),
+            facts=facts,
+            lineage=lineage(rec, la_code),
+            standing=standing_row(rec, la_code),
+            standing_when=standing_when(rec, la_code),
+            timeline=Markup(timeline),
+            inspections=inspection_rows(rec, la_code),
+            interventions=intervention_rows(rec, la_code),
+            model=model,
+            neighbours=[
+                {"name": rec.by_code[c].short_name, "href": f"{rec.slug(c)}.html"}
+                for c in neighbours
+            ],
+            context=context_rows(rec, la_code, neighbours),
+            said=said(rec, la_code),
+        )
     )
 
 
 def listing_text(pages: list[CouncilPage], end: dt.date) -> str:
     """``councils/index.qmd``: a static table with a small local filter script."""
-    regions = sorted({p.region for p in pages})
-    grades = [g for g in GRADE_LABELS if g in {p.grade for p in pages}]
-    rows = []
-    for page in sorted(pages, key=lambda p: (p.name.lower(), p.la_code)):
-        status = "abolished" if page.abolished else "current"
-        rows.append(
-            f'<tr data-region="{html.escape(page.region)}" data-grade="{page.grade}" '
-            f'data-status="{status}"{" hidden" if page.abolished else ""}>'
-            f'<td><a href="{page.slug}.html">{html.escape(page.name)}</a></td>'
-            f"<td>{html.escape(page.region)}</td>"
-            f"<td>{html.escape(GRADE_LABELS[page.grade])}{' (last)' if page.abolished else ''}</td>"
-            f"<td>{html.escape(long_date(page.published))}</td>"
-            f"<td>{status}</td></tr>"
-        )
-    region_options = "".join(
-        f'<option value="{html.escape(r)}">{html.escape(r)}</option>' for r in regions
-    )
-    grade_options = "".join(
-        f'<option value="{g}">{html.escape(GRADE_LABELS[g])}</option>' for g in grades
-    )
-    form = (
-        '<form class="orc-filter" role="search" aria-controls="council-table" onsubmit="return false">\n'
-        '<label>Name <input type="search" id="filter-name" autocomplete="off"></label>\n'
-        f'<label>Region <select id="filter-region"><option value="">All</option>{region_options}</select></label>\n'
-        f'<label>Grade <select id="filter-grade"><option value="">All</option>{grade_options}</select></label>\n'
-        '<label><input type="checkbox" id="filter-abolished"> Include abolished councils</label>\n'
-        '<p id="filter-count" aria-live="polite"></p>\n'
-        "</form>"
-    )
-    table_html = (
-        '<table id="council-table" class="table table-sm">\n<caption>Councils and their latest '
-        'overall grade</caption>\n<thead><tr><th scope="col">Council</th><th scope="col">Region</th>'
-        '<th scope="col">Latest grade</th><th scope="col">Published</th><th scope="col">Status</th>'
-        "</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
-    )
-    script = """<script>
-(function () {
-  const rows = Array.from(document.querySelectorAll("#council-table tbody tr"));
-  const name = document.getElementById("filter-name");
-  const region = document.getElementById("filter-region");
-  const grade = document.getElementById("filter-grade");
-  const abolished = document.getElementById("filter-abolished");
-  const count = document.getElementById("filter-count");
-  function apply() {
-    const text = name.value.trim().toLowerCase();
-    let shown = 0;
-    for (const row of rows) {
-      const ok = (!text || row.cells[0].textContent.toLowerCase().includes(text))
-        && (!region.value || row.dataset.region === region.value)
-        && (!grade.value || row.dataset.grade === grade.value)
-        && (abolished.checked || row.dataset.status !== "abolished");
-      row.hidden = !ok;
-      if (ok) shown += 1;
-    }
-    count.textContent = shown + " of " + rows.length + " councils shown";
-  }
-  for (const el of [name, region, grade, abolished]) el.addEventListener("input", apply);
-  apply();
-})();
-</script>"""
+    present = {p.grade for p in pages}
+    rows = [
+        {
+            "slug": p.slug,
+            "name": p.name,
+            "region": p.region,
+            "grade": p.grade,
+            "grade_label": GRADE_LABELS[p.grade],
+            "published": long_date(p.published),
+            "abolished": p.abolished,
+            "status": "abolished" if p.abolished else "current",
+        }
+        for p in sorted(pages, key=lambda p: (p.name.lower(), p.la_code))
+    ]
     n_current = sum(not p.abolished for p in pages)
-    intro = (
-        f"Every children's services authority in the record: {n_current} today and "
-        f"{len(pages) - n_current} abolished since 2009. Latest grade as at {long_date(end)} "
-        "(for abolished councils, their last). Filter by name, region or grade.\n"
-    )
     meta = {"title": "Councils", "description": "Every council's Ofsted record, one page each."}
-    return "\n".join(
-        [front_matter(meta), intro, raw_html(form + "\n" + table_html + "\n" + script)]
+    return (
+        _templates()
+        .get_template("councils_index.qmd.j2")
+        .render(
+            front_matter=Markup(front_matter(meta)),
+            n_current=n_current,
+            n_abolished=len(pages) - n_current,
+            end=long_date(end),
+            regions=sorted({p.region for p in pages}),
+            grades=[(g, GRADE_LABELS[g]) for g in GRADE_LABELS if g in present],
+            pages=rows,
+        )
     )
 
 
@@ -583,7 +545,7 @@ def write_council_pages(
         if stale.name not in keep:
             stale.unlink()
     _write_if_changed(folder / "index.qmd", listing_text(pages, rec.end))
-    _write_if_changed(folder / "_metadata.yml", metadata_text())
+    (folder / "_metadata.yml").unlink(missing_ok=True)  # was: a folder-wide bundle include
     return pages
 
 

@@ -32,6 +32,111 @@ def script_json(value: Any) -> str:
     return shared_script_json(value, sort_keys=True)
 
 
+# Below this container width legends stack in one column and may use the whole width; Vega
+# never wraps legend labels, so two columns of grade names would run off a phone screen.
+NARROW = 560
+# Inline before each vegaEmbed call, in narrow containers only: every legend one column under
+# the plot, labels limited to the width; axis and legend titles longer than the width broken
+# into lines of about half the width (an axis title is centred on the plot, which is narrower
+# than the chart; Vega draws a list of strings as lines and never wraps a string).
+FIT_JS = (
+    "const wrap=(s,n)=>{const out=[];let line='';for(const w of s.split(' ')){"
+    "if(line&&(line+' '+w).length>n){out.push(line);line=w;}else line=line?line+' '+w:w;}"
+    "out.push(line);return out;};"
+    "const fit=(n,w)=>{if(Array.isArray(n))n.forEach(m=>fit(m,w));"
+    "else if(n&&typeof n==='object')for(const[k,v]of Object.entries(n)){"
+    "if(k==='legend'&&v&&typeof v==='object'){v.columns=1;v.labelLimit=w-40;v.orient='bottom';"
+    "v.direction='vertical';fit(v,w);}"
+    "else if(k==='title'&&typeof v==='string'&&v.length*7>w/2)n[k]=wrap(v,Math.floor(w/14));"
+    "else fit(v,w);}};"
+)
+
+
+def _title_lines(title: Any) -> tuple[list[str], list[str]]:
+    """A Vega-Lite title (text or ``{text, subtitle}``) as (headline lines, subtitle lines)."""
+    if isinstance(title, dict):
+        text, subtitle = title.get("text", ""), title.get("subtitle", [])
+    else:
+        text, subtitle = title or "", []
+    as_list = lambda v: [v] if isinstance(v, str) else list(v or [])  # noqa: E731
+    return [s for s in as_list(text) if s], [s for s in as_list(subtitle) if s]
+
+
+def _quiet_shapes(node: Any) -> Any:
+    """Map shapes out of the accessibility tree (``aria: false``). Vega gives every shape the
+    role of an image without a name (axe: svg-img-alt, serious); the chart's summary, linked
+    by ``aria-describedby``, says what the map shows."""
+    if isinstance(node, list):
+        return [_quiet_shapes(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _quiet_shapes(v) for k, v in node.items()}
+    mark = out.get("mark")
+    if mark == "geoshape":
+        out["mark"] = {"type": "geoshape", "aria": False}
+    elif isinstance(mark, dict) and mark.get("type") == "geoshape":
+        out["mark"] = {**mark, "aria": False}
+    return out
+
+
+def colour_key(spec: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, colour) pairs of the chart's colour legend, when its scale lists both."""
+    found: list[tuple[str, str]] = []
+
+    def walk(node: Any) -> None:
+        if found:
+            return
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            colour = node.get("encoding", {}).get("color") if "encoding" in node else None
+            if isinstance(colour, dict) and colour.get("legend", {}) is not None:
+                scale = colour.get("scale") or {}
+                domain, colours = scale.get("domain"), scale.get("range")
+                if (
+                    isinstance(domain, list)
+                    and isinstance(colours, list)
+                    and len(domain) == len(colours)
+                    and all(isinstance(c, str) for c in colours)
+                ):
+                    found.extend(zip(map(str, domain), colours, strict=True))
+                    return
+            for value in node.values():
+                walk(value)
+
+    walk(spec)
+    return found
+
+
+def _without_colour_legends(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_without_colour_legends(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _without_colour_legends(v) for k, v in node.items()}
+    colour = out.get("encoding", {}).get("color") if "encoding" in out else None
+    if isinstance(colour, dict) and "scale" in colour:
+        out["encoding"] = {**out["encoding"], "color": {**colour, "legend": None}}
+    return out
+
+
+def _key_html(pairs: list[tuple[str, str]]) -> str:
+    items = "".join(
+        f'<li><span class="orc-swatch" style="background:{html.escape(c)}"></span>'
+        f"{html.escape(label)}</li>"
+        for label, c in pairs
+    )
+    return f'<ul class="orc-key">{items}</ul>'
+
+
+def _reserved_height(spec: dict[str, Any]) -> int | None:
+    """Room to keep for the drawn chart (plot height plus axes and a legend), so the text
+    below does not jump when the chart replaces its empty box."""
+    height = spec.get("height")
+    return height + 60 if isinstance(height, int) else None
+
+
 def chart_html(
     chart: alt.TopLevelMixin | dict[str, Any],
     chart_id: str,
@@ -41,22 +146,47 @@ def chart_html(
 ) -> str:
     """HTML for one chart. ``summary`` defaults to the spec's ``description`` (its alt text).
 
+    The chart's title and subtitle become HTML above the SVG and its Source line a caption
+    below it: HTML text wraps at any width, Vega titles do not (they were cut at the right
+    edge on phones). Legends switch to one column in narrow containers.
     ``chart_id`` must be unique on the page (lower-case letters, digits, hyphens).
     """
     if not _ID.match(chart_id):
         raise ValueError(f"chart id {chart_id!r}: use lower-case letters, digits and hyphens")
-    spec = spec_of(chart)
+    spec = _quiet_shapes(spec_of(chart))
     text = summary or spec.get("description") or ""
     if not text:
         raise ValueError(f"chart {chart_id}: give an accessible summary (or a spec description)")
+    headline, subtitle = _title_lines(spec.pop("title", None))
+    # The colour legend as HTML above the chart: it wraps on any screen (a Vega legend never
+    # wraps and was cut at 390 px, or pushed past the plot's left edge).
+    key = colour_key(spec)
+    if key:
+        spec = _without_colour_legends(spec)
+    sources = [s for s in subtitle if s.startswith("Source:")]
+    subtitle = [s for s in subtitle if not s.startswith("Source:")]
     div_id = f"chart-{chart_id}"
+    esc = html.escape
+    head = (
+        "".join(f'<p class="orc-chart-title">{esc(s)}</p>' for s in headline)
+        + "".join(f'<p class="orc-chart-subtitle">{esc(s)}</p>' for s in subtitle)
+        + (_key_html(key) if key else "")
+    )
+    labelled = f' aria-labelledby="{div_id}-title"' if head else ""
+    reserve = _reserved_height(spec)
+    style = "width:100%" + (f";min-height:{reserve}px" if reserve else "")
     body = (
-        f'<figure class="orc-chart" role="group" aria-describedby="{div_id}-summary">\n'
-        f'<div id="{div_id}" class="orc-vega" style="width:100%"></div>\n'
-        f'<p id="{div_id}-summary" class="visually-hidden">{html.escape(text)}</p>\n'
+        f'<figure class="orc-chart" role="group"{labelled} aria-describedby="{div_id}-summary">\n'
+        + (f'<div class="orc-chart-head" id="{div_id}-title">{head}</div>\n' if head else "")
+        + f'<div id="{div_id}" class="orc-vega" style="{style}"></div>\n'
+        + "".join(f'<p class="orc-chart-source">{esc(s)}</p>\n' for s in sources)
+        + f'<p id="{div_id}-summary" class="visually-hidden">{esc(text)}</p>\n'
         "</figure>\n"
-        f'<script type="module">vegaEmbed("#{div_id}", {script_json(spec)}, '
-        f"{script_json(EMBED_OPTIONS)}).catch((error) => console.error(error));</script>"
+        f'<script type="module">{{{FIT_JS}const el=document.getElementById("{div_id}");'
+        f"const spec={script_json(spec)};"
+        f"if(el.clientWidth<{NARROW})fit(spec,el.clientWidth);"
+        f"vegaEmbed(el,spec,{script_json(EMBED_OPTIONS)}).catch((error)=>console.error(error));}}"
+        "</script>"
     )
     return f"```{{=html}}\n{body}\n```\n" if raw_block else body + "\n"
 

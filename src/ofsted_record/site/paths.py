@@ -7,6 +7,9 @@ from pathlib import Path
 from ofsted_record import config
 
 BUNDLE_NAME = "vega-bundle.js"
+# The embed pages keep the same bundle in embeds/lib/ (ofsted_record.embeds); the site's pages
+# load that one copy, so it is stored and cached once.
+BUNDLE_DIR = "embeds/lib"
 ASSETS = "assets"
 DATA_VERSION_FILE = "_data_version.txt"
 
@@ -47,9 +50,14 @@ def assets_dir(site: Path | None = None) -> Path:
 
 
 def bundle_path(site: Path | None = None) -> Path:
-    return assets_dir(site) / BUNDLE_NAME
+    return (site or site_dir()) / BUNDLE_DIR / BUNDLE_NAME
 
 
 def bundle_src(depth: int) -> str:
     """Relative URL of the Vega bundle from a page ``depth`` folders below the site root."""
-    return "../" * depth + f"{ASSETS}/{BUNDLE_NAME}"
+    return "../" * depth + f"{BUNDLE_DIR}/{BUNDLE_NAME}"
+
+
+def bundle_tag(depth: int) -> str:
+    """The ``<script type="module">`` loading the bundle (deferred: never render-blocking)."""
+    return f'<script type="module" src="{bundle_src(depth)}"></script>'

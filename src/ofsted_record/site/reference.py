@@ -10,7 +10,7 @@ import yaml
 
 from ofsted_record import config
 from ofsted_record.site.assets import DOWNLOADS, DOWNLOADS_DIR
-from ofsted_record.site.text import link, md, table
+from ofsted_record.site.text import link, md, md_code, table
 
 TABLE_NOTES = {
     "councils": "One row per children's services authority 2009-2026, with codes, region and validity dates.",
@@ -37,7 +37,12 @@ def sources_table(path: Path | None = None) -> str:
         .reset_index()
     )
     rows = [
-        [md(r.publisher), link(r.title, r.url), md(r.licence), str(r.file)]
+        [
+            md(r.publisher),
+            link(r.title, r.url) if str(r.url).startswith(("http://", "https://")) else md(r.title),
+            md(r.licence),
+            str(r.file),
+        ]
         for r in grouped.itertuples(index=False)
     ]
     return table(["Publisher", "Source", "Licence", "Files"], rows)
@@ -45,7 +50,7 @@ def sources_table(path: Path | None = None) -> str:
 
 def counting_rules_table(con: duckdb.DuckDBPyConnection) -> str:
     rules = con.execute("SELECT rule, description FROM counting_rules ORDER BY rule").fetchall()
-    return table(["Rule", "Description"], [[f"`{r}`", md(d)] for r, d in rules])
+    return table(["Rule", "Description"], [[f"`{r}`", md_code(d)] for r, d in rules])
 
 
 def frameworks_table(con: duckdb.DuckDBPyConnection) -> str:
@@ -95,7 +100,7 @@ def corrections_table(con: duckdb.DuckDBPyConnection) -> str:
             md(r.report_published_date),
             md(r.report_grade),
             md(r.official_grade),
-            md(r.explanation),
+            md_code(r.explanation),
         ]
         for r in con.execute(query).df().itertuples(index=False)
     ]
@@ -179,5 +184,5 @@ def measure_dictionary(con: duckdb.DuckDBPyConnection) -> str:
         return ""
     return table(
         ["Measure", "Unit", "Definition", "Time basis"],
-        [[f"`{m}`", md(u), md(d), md(t)] for m, u, d, t in rows],
+        [[f"`{m}`", md_code(u), md_code(d), md_code(t)] for m, u, d, t in rows],
     )

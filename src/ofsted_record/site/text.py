@@ -19,6 +19,17 @@ def md(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def md_code(text: object) -> str:
+    """Like :func:`md`, but `backticked` names stay code spans (the data dictionary's notes
+    name columns that way) instead of showing their backticks."""
+    value = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
+    parts = _CODE_SPAN.split(value)
+    return "".join(f"`{part}`" if i % 2 else md(part) for i, part in enumerate(parts))
+
+
 def link(text: str, url: object) -> str:
     if not isinstance(url, str) or not url:
         return md(text)

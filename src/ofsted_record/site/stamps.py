@@ -1,0 +1,106 @@
+"""Run a build stage only when its inputs changed (content-hash stamps).
+
+``python -m ofsted_record.site.stamps NAME --in PATH... -- COMMAND...`` hashes every file under
+the input paths; if the digest equals the one recorded after the last successful run of NAME,
+it prints that the stage is up to date and exits; otherwise it runs COMMAND and, on success,
+records the digest of the inputs as they are *after* the run (a stage may rewrite its own
+inputs, e.g. the data-version stamp in the site's pages). ``FORCE=1`` runs every stage.
+
+Content hashes, not modification times: a fresh clone or ``git checkout`` touches every file
+without changing it. File digests are cached by (size, mtime) in the stamp folder, so a no-op
+check of the 160 MB report corpus takes well under a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+STAMP_DIR = Path(".cache") / "stamps"
+IGNORED_PARTS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".ruff_cache"}
+
+
+def _files(paths: Iterable[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        if path.is_file():
+            out.append(path)
+        elif path.is_dir():
+            out += [p for p in path.rglob("*") if p.is_file() and not IGNORED_PARTS & set(p.parts)]
+    return sorted(set(out))
+
+
+def digest(paths: Iterable[Path], cache: dict[str, list] | None = None) -> str:
+    """sha256 over (relative name, content digest) of every file under ``paths``; a missing
+    path counts as its name only, so creating it changes the digest."""
+    cache = {} if cache is None else cache
+    total = hashlib.sha256()
+    paths = list(paths)
+    for path in paths:
+        total.update(f"{path}:{path.exists()}\0".encode())
+    for file in _files(paths):
+        stat = file.stat()
+        key = str(file)
+        hit = cache.get(key)
+        if hit and hit[0] == stat.st_size and hit[1] == stat.st_mtime_ns:
+            sha = hit[2]
+        else:
+            sha = hashlib.sha256(file.read_bytes()).hexdigest()
+            cache[key] = [stat.st_size, stat.st_mtime_ns, sha]
+        total.update(f"{file}\0{sha}\0".encode())
+    return total.hexdigest()
+
+
+def _load(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def run_stage(name: str, inputs: list[Path], command: list[str], root: Path | None = None) -> int:
+    root = root or Path.cwd()
+    folder = root / STAMP_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    cache_path = folder / "file-digests.json"
+    stamp_path = folder / f"{name}.sha256"
+    cache = _load(cache_path)
+    before = digest(inputs, cache)
+    recorded = stamp_path.read_text().strip() if stamp_path.exists() else ""
+    if before == recorded and os.environ.get("FORCE") != "1":
+        print(f"{name}: inputs unchanged, skipped (FORCE=1 to run anyway)")
+        cache_path.write_text(json.dumps(cache), encoding="utf-8")
+        return 0
+    start = time.perf_counter()
+    result = subprocess.run(command, check=False)
+    if result.returncode != 0:
+        stamp_path.unlink(missing_ok=True)
+        return result.returncode
+    stamp_path.write_text(digest(inputs, cache) + "\n", encoding="utf-8")
+    cache_path.write_text(json.dumps(cache), encoding="utf-8")
+    print(f"{name}: ran in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--" not in argv:
+        print("usage: stamps NAME --in PATH... -- COMMAND...", file=sys.stderr)
+        return 2
+    split = argv.index("--")
+    parser = argparse.ArgumentParser(prog="stamps")
+    parser.add_argument("name")
+    parser.add_argument("--in", dest="inputs", nargs="+", type=Path, required=True)
+    args = parser.parse_args(argv[:split])
+    return run_stage(args.name, args.inputs, argv[split + 1 :])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,301 @@
+"""The published site as readers get it: rendered by a real Quarto, every page opened in headless
+Chromium at a phone width (390 px) and a desktop width (1280 px).
+
+The session fixture brings ``_site`` up to date the way ``make site`` does (the generated parts
+when their inputs changed, then an incremental render; ``make test`` has usually done both
+already, so this is a no-op). Without Quarto the tests skip with the reason; ``.ci/run`` installs
+Quarto and sets REQUIRE_QUARTO=1, which turns the skip into a failure. axe-core comes from npm
+(``make axe``, into the git-ignored ``.cache/node``); REQUIRE_BROWSER=1 makes its absence a
+failure too.
+
+Each test asserts one kind of problem over every page and lists every offender, so one run
+shows everything that is wrong.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import _need  # tests/ is on sys.path (rootdir conftest)
+
+from ofsted_record import config
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = config.project_root()
+AXE = ROOT / ".cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+# Every page kind a reader meets, by where Quarto writes it.
+EXPECTED = {
+    "story": "site/index.html",
+    "map": "site/map.html",
+    "claims": "site/claims.html",
+    "council": "site/councils/kent.html",
+    "councils index": "site/councils/index.html",
+    "data": "site/data.html",
+    "methodology": "site/methodology.html",
+}
+MAX_LISTED = 25
+
+
+def _quarto() -> str:
+    for candidate in (os.environ.get("QUARTO"), shutil.which("quarto")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    _need(
+        "REQUIRE_QUARTO",
+        "Quarto not installed: set $QUARTO or put quarto on PATH (.ci/run installs it from "
+        "../shared/tools/quarto); the rendered-site tests need a real render",
+    )
+    raise AssertionError("unreachable")
+
+
+def _listing(items: list[str]) -> str:
+    head = "\n  ".join(items[:MAX_LISTED])
+    more = f"\n  ... and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else ""
+    return f"{len(items)}:\n  {head}{more}"
+
+
+@pytest.fixture(scope="session")
+def rendered(warehouse_path):
+    """Bring the generated pages and ``_site`` up to date; returns the render result."""
+    quarto = _quarto()
+    from ofsted_record.site.build import render
+
+    lock_path = ROOT / ".cache" / "site" / "render.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # xdist workers: one render at a time
+        build = subprocess.run(
+            ["make", "--no-print-directory", "site-build", f"PY={sys.executable}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert build.returncode == 0, build.stdout + build.stderr
+        start = time.perf_counter()
+        result = render(ROOT, quarto)
+        result.seconds = time.perf_counter() - start
+    return result
+
+
+@pytest.fixture(scope="session")
+def site_root(rendered) -> Path:
+    return rendered.out
+
+
+@pytest.fixture(scope="session")
+def findings(site_root, chromium_path, chromium_args):
+    if not AXE.exists():
+        _need("REQUIRE_BROWSER", f"axe-core not installed at {AXE} (run `make axe`)")
+    from ofsted_record.site.audit import audit_site
+
+    start = time.perf_counter()
+    results = audit_site(site_root, chromium_path, chromium_args, axe_path=AXE)
+    elapsed = time.perf_counter() - start
+    print(f"\nbrowser audit: {len(results)} page loads in {elapsed:.0f} s")
+    return results
+
+
+# --- the render itself ------------------------------------------------------------------------
+
+
+def test_render_prints_no_warning(rendered):
+    lines = [f"{page}: {line}" for page, found in rendered.warnings.items() for line in found]
+    assert not lines, "Quarto printed warnings " + _listing(lines)
+
+
+def test_render_leaves_tracked_files_alone(rendered):
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--", ".gitignore", "_quarto.yml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert status.stdout.strip() == "", f"rendering modified tracked files: {status.stdout}"
+
+
+def test_every_page_kind_is_rendered(site_root):
+    missing = [
+        f"{kind}: {path}" for kind, path in EXPECTED.items() if not (site_root / path).exists()
+    ]
+    assert not missing, f"pages not rendered: {missing}"
+    from ofsted_record.site.audit import site_pages
+
+    councils = [p for p in site_pages(site_root) if p.startswith("site/councils/")]
+    from ofsted_record.tables import read_csv
+
+    register = read_csv(config.processed_dir() / "councils.csv")
+    assert len(councils) == len(register) + 1  # + the index
+
+
+def test_only_the_site_is_published(site_root):
+    """Resource patterns are anchored: Quarto's working folders never reach the output."""
+    leaked = sorted(
+        p.relative_to(site_root).as_posix()
+        for p in site_root.rglob("*")
+        if {"_freeze", ".quarto", "execute-results"} & set(p.relative_to(site_root).parts)
+    )
+    assert not leaked, f"working files published: {leaked[:10]}"
+
+
+def test_every_page_has_a_meta_description(site_root):
+    from ofsted_record.site.audit import site_pages
+
+    missing = []
+    for page in site_pages(site_root):
+        if "/embeds/" in page or page == "index.html":
+            continue  # embed pages and snippets are fragments for other sites
+        text = (site_root / page).read_text(encoding="utf-8")
+        if '<meta name="description"' not in text:
+            missing.append(page)
+    assert not missing, "pages without a meta description " + _listing(missing)
+
+
+def test_council_summary_shown_once(site_root):
+    """The summary sentence is the description (meta tag and under the title), once."""
+    import html
+    import re
+
+    text = (site_root / "site/councils/kent.html").read_text(encoding="utf-8")
+
+    def plain(s: str) -> str:
+        return html.unescape(s).replace("\u2019", "'")
+
+    meta = re.search(r'<meta name="description" content="([^"]+)"', text)
+    assert meta, "no meta description on a council page"
+    probe = plain(meta.group(1))[:50]
+    head, body = text.split("</head>", 1)
+    shown = plain(re.sub(r"<[^>]+>", "", body))
+    assert shown.count(probe) == 1, f"the summary sentence is shown {shown.count(probe)} times"
+
+
+def test_data_page_shows_no_raw_backticks(site_root):
+    import re
+
+    body = (site_root / "site/data.html").read_text(encoding="utf-8").split("<main", 1)[1]
+    visible = re.sub(r"<(script|style)\b.*?</\1>", "", body, flags=re.S)
+    visible = re.sub(r"<[^>]+>", "", visible)
+    assert "`" not in visible, f"{visible.count('`')} raw backticks on the data page"
+
+
+# --- every page in Chromium ---------------------------------------------------------------------
+
+
+def test_every_page_opened(findings, site_root):
+    from ofsted_record.site.audit import WIDTHS, site_pages
+
+    assert len(findings) == len(site_pages(site_root)) * len(WIDTHS)
+    errors = [f"{f.label}: {f.error}" for f in findings if f.error]
+    assert not errors, "pages that could not be audited " + _listing(errors)
+
+
+def test_no_console_errors(findings):
+    bad = [f"{f.label}: {f.console[:2]}" for f in findings if f.console]
+    assert not bad, "console errors " + _listing(bad)
+
+
+def test_no_request_leaves_the_server(findings):
+    bad = [f"{f.label}: {f.outside[:2]}" for f in findings if f.outside]
+    assert not bad, "requests outside the local server " + _listing(bad)
+
+
+def test_no_http_errors(findings):
+    bad = [f"{f.label}: {f.http_errors[:2]}" for f in findings if f.http_errors]
+    assert not bad, "HTTP errors " + _listing(bad)
+
+
+def test_no_broken_links_or_anchors(findings, site_root):
+    from ofsted_record.site.audit import broken_links
+
+    bad = broken_links(site_root, findings)
+    assert not bad, "broken internal links " + _listing(bad)
+
+
+def test_no_duplicate_ids(findings):
+    bad = [f"{f.label}: {f.duplicate_ids[:5]}" for f in findings if f.duplicate_ids]
+    assert not bad, "duplicate ids " + _listing(bad)
+
+
+def test_no_horizontal_scroll(findings):
+    bad = [f"{f.label}: {f.scroll_width} px wide" for f in findings if f.scroll_width > f.viewport]
+    assert not bad, "pages wider than the screen " + _listing(bad)
+
+
+def test_every_chart_is_drawn(findings):
+    from ofsted_record.site.audit import chart_problems
+
+    drawn = sum(len(f.charts) for f in findings)
+    assert drawn > 0, "no chart drawn anywhere"
+    bad = [f"{f.label}: {p}" for f in findings for p in chart_problems(f)]
+    assert not bad, "charts not drawn " + _listing(bad)
+    kinds = {f.path: len(f.charts) for f in findings}
+    for page in ("site/index.html", "site/map.html", "site/claims.html", EXPECTED["council"]):
+        assert kinds.get(page), f"{page}: no chart drawn"
+
+
+def test_no_chart_text_clipped(findings):
+    bad = [
+        f"{f.label}: {c['chart']} {c['role']} '{c['text']}' ({c['why']})"
+        for f in findings
+        for c in f.clipped
+    ]
+    assert not bad, "chart text cut off " + _listing(bad)
+
+
+def test_axe_no_serious_or_critical_violations(findings):
+    bad = [
+        f"{f.label}: {v['id']} ({v['impact']}, {v['nodes']} nodes: {v['target'][:2]})"
+        for f in findings
+        for v in f.axe
+    ]
+    assert not bad, "axe-core violations " + _listing(bad)
+
+
+def test_audit_catches_problems(tmp_path, chromium_path, chromium_args):
+    """The checks can fail: a page with every problem the suite looks for."""
+    if not AXE.exists():
+        _need("REQUIRE_BROWSER", f"axe-core not installed at {AXE} (run `make axe`)")
+    from ofsted_record.site.audit import audit_site, broken_links, chart_problems
+    from ofsted_record.site.paths import bundle_path
+
+    bundle = bundle_path()
+    if not bundle.exists():
+        pytest.skip(f"{bundle} not built (make site-build)")
+    shutil.copy(bundle, tmp_path / "vega.js")
+    spec = (
+        '{"width": 600, "title": {"text": "A title far too long for any phone screen to show",'
+        ' "subtitle": "and a subtitle"}, "data": {"values": [{"a": "x", "b": 1}]},'
+        ' "mark": "bar", "encoding": {"x": {"field": "a"}, "y": {"field": "b",'
+        ' "type": "quantitative"}}}'
+    )
+    (tmp_path / "bad.html").write_text(
+        '<!doctype html><html><head><meta name="viewport" content="width=device-width">'
+        '<script type="module" src="vega.js"></script></head><body>'
+        '<div id="dup"></div><div id="dup"></div><button></button>'
+        '<img src="https://example.org/x.png"><a href="missing.html">x</a>'
+        '<a href="bad.html#nowhere">y</a><div style="width:900px">wide</div>'
+        f'<div id="c"></div><script type="module">vegaEmbed("#c", {spec}, '
+        '{renderer: "svg", actions: false}); vegaEmbed("#nope", {});'
+        'console.error("boom")</script></body></html>'
+    )
+    (f,) = audit_site(tmp_path, chromium_path, chromium_args, widths=(390,), axe_path=AXE)
+    assert f.duplicate_ids == ["dup"]
+    assert f.outside == ["https://example.org/x.png"]
+    assert any("boom" in c for c in f.console)
+    assert f.scroll_width > f.viewport
+    assert any(c["why"] for c in f.clipped)
+    assert chart_problems(f) == ["1 of 2 charts drawn"]
+    assert {"button-name"} <= {v["id"] for v in f.axe}
+    assert broken_links(tmp_path, [f]) == [
+        "bad.html -> /bad.html#nowhere (no such anchor)",
+        "bad.html -> /missing.html (no such file)",
+    ]
