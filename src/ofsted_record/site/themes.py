@@ -4,6 +4,8 @@ Returns None when the full text is not in the warehouse."""
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import duckdb
 import pandas as pd
@@ -59,11 +61,20 @@ def theme_chart(table: pd.DataFrame) -> alt.Chart:
         f"{top.lower()}: {pct(wide.loc[top].get(GRADE_LABELS['inadequate'], 0))} of inadequate "
         f"reports against {pct(wide.loc[top].get('Other grades', 0))} of others."
     )
+    # Long theme names ("Children missing from home, care or education") in lines of about 22
+    # characters: Vega cuts a label at its labelLimit with "…" and never wraps one, but draws a
+    # list of strings as lines ("|" marks the breaks; the tooltip keeps the plain name).
+    lines = {name: "|".join(textwrap.wrap(name, 22)) for name in wide.index}
     return (
-        alt.Chart(table)
+        alt.Chart(table.assign(theme_lines=table["theme"].map(lines)))
         .mark_bar()
         .encode(
-            y=alt.Y("theme:N", title=None, sort=list(gap.index)),
+            y=alt.Y(
+                "theme_lines:N",
+                title=None,
+                sort=[lines[name] for name in gap.index],
+                axis=alt.Axis(labelExpr="split(datum.label, '|')", labelLimit=0),
+            ),
             yOffset=alt.YOffset("group:N", sort=[GRADE_LABELS["inadequate"], "Other grades"]),
             x=alt.X(
                 "share:Q", title="Share of reports mentioning the theme", axis=alt.Axis(format="%")
@@ -77,11 +88,11 @@ def theme_chart(table: pd.DataFrame) -> alt.Chart:
                 ),
             ),
             tooltip=[
-                "theme:N",
-                "group:N",
-                "reports:Q",
-                "mentioning:Q",
-                alt.Tooltip("share:Q", format=".0%"),
+                alt.Tooltip("theme:N", title="Theme"),
+                alt.Tooltip("group:N", title="Reports"),
+                alt.Tooltip("reports:Q", title="Number of reports"),
+                alt.Tooltip("mentioning:Q", title="Reports mentioning it"),
+                alt.Tooltip("share:Q", title="Share", format=".0%"),
             ],
         )
         .properties(
@@ -92,6 +103,6 @@ def theme_chart(table: pd.DataFrame) -> alt.Chart:
             ),
             description=description,
             width="container",
-            height=alt.Step(14),
+            height=alt.Step(16),
         )
     )
