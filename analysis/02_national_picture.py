@@ -73,18 +73,18 @@ rules
 
 # %%
 monthly = {
-    each: queries.national_monthly(con, each).query("month_end <= @data_end")
+    each: queries.national_monthly(con, each).query("as_at <= @data_end")
     for each in queries.RULES
 }
 for each, frame in monthly.items():
     print(each)
     print(frame["grade"].value_counts().to_string(), end="\n\n")
 for frame in monthly.values():
-    totals = frame.groupby("month_end")["councils"].sum()
-    existing = frame.groupby("month_end")["councils_existing"].first()
+    totals = frame.groupby("as_at")["councils"].sum()
+    existing = frame.groupby("as_at")["councils_existing"].first()
     assert (totals == existing).all(), "every existing council is counted once a month"
     shares = frame[frame["grade"].isin(GRADE_ORDER)]
-    assert ((shares.groupby("month_end")["share_of_graded"].sum() - 1).abs() < 1e-9).all()
+    assert ((shares.groupby("as_at")["share_of_graded"].sum() - 1).abs() < 1e-9).all()
 
 # %% [markdown]
 # The house chart wants one row per month and grade with its share of all councils; councils
@@ -112,9 +112,9 @@ def for_stacked_chart(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return out
 
 
-first_graded = monthly[rule].dropna(subset=["share_of_graded"])["month_end"].min()
+first_graded = monthly[rule].dropna(subset=["share_of_graded"])["as_at"].min()
 national = for_stacked_chart(
-    monthly[rule].query("month_end >= @first_graded").rename(columns={"month_end": "date"}),
+    monthly[rule].query("as_at >= @first_graded").rename(columns={"as_at": "date"}),
     ["date"],
 )
 assert ((national.groupby("date")["share"].sum() - 1).abs() < 1e-9).all()
@@ -137,10 +137,10 @@ say(chart.description)
 inadequate = pd.concat(
     frame[frame["grade"] == "inadequate"].assign(rule=each) for each, frame in monthly.items()
 )
-wide = inadequate.pivot(index="month_end", columns="rule", values="councils").fillna(0)
+wide = inadequate.pivot(index="as_at", columns="rule", values="councils").fillna(0)
 differs = wide[wide["ended_by"] != wide["published_within_month"]]
 peak = {
-    each: frame[frame["grade"] == "inadequate"].set_index("month_end")["share_of_graded"]
+    each: frame[frame["grade"] == "inadequate"].set_index("as_at")["share_of_graded"]
     for each, frame in monthly.items()
 }
 say(
@@ -156,10 +156,10 @@ differs.tail(12)
 #| fig-cap: "Share of graded councils judged inadequate, under each counting rule."
 #| fig-alt: "Line chart with two lines, one per counting rule, of the share of graded English councils whose latest overall grade was inadequate at each month end; the lines coincide for most months and part where inspections were published more than a month after they ended."
 rules_chart = (
-    alt.Chart(inadequate.query("month_end >= @first_graded"))
+    alt.Chart(inadequate.query("as_at >= @first_graded"))
     .mark_line(interpolate="step-after")
     .encode(
-        x=alt.X("month_end:T", title=None),
+        x=alt.X("as_at:T", title=None),
         y=alt.Y(
             "share_of_graded:Q",
             title="Share of graded councils inadequate",
@@ -172,7 +172,7 @@ rules_chart = (
         ),
         strokeDash="rule:N",
         tooltip=[
-            alt.Tooltip("month_end:T", format="%B %Y"),
+            alt.Tooltip("as_at:T", format="%B %Y"),
             "rule:N",
             alt.Tooltip("share_of_graded:Q", format=".1%"),
             "councils:Q",
@@ -204,9 +204,9 @@ dates = [
     if pd.Timestamp(f"{y}-03-31") <= data_end
 ]
 frame = monthly[rule]
-snap = frame[frame["month_end"].isin(dates)]
+snap = frame[frame["as_at"].isin(dates)]
 by_grade = snap.pivot_table(
-    index="month_end", columns="grade", values="councils", aggfunc="sum", fill_value=0
+    index="as_at", columns="grade", values="councils", aggfunc="sum", fill_value=0
 )
 print(snap["grade"].value_counts().to_string())
 by_grade
@@ -239,11 +239,11 @@ say(
 
 # %%
 regional = queries.regional_monthly(con, rule)
-last_month = regional.loc[regional["month_end"] <= data_end, "month_end"].max()
-regional_latest = regional[regional["month_end"] == last_month]
+last_month = regional.loc[regional["as_at"] <= data_end, "as_at"].max()
+regional_latest = regional[regional["as_at"] == last_month]
 print(regional_latest["grade"].value_counts().to_string())
 regions = for_stacked_chart(
-    regional_latest.rename(columns={"month_end": "date"}), ["date", "region"]
+    regional_latest.rename(columns={"as_at": "date"}), ["date", "region"]
 )
 assert ((regions.groupby("region")["share"].sum() - 1).abs() < 1e-9).all()
 assert regions["councils"].sum() == len(latest)

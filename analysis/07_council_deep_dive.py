@@ -142,12 +142,12 @@ else:
 # %%
 standing = {
     each: queries.standing_monthly(con, each).query(
-        "la_code == @la_code and month_end <= @data_end"
+        "la_code == @la_code and as_at <= @data_end"
     )
     for each in queries.RULES
 }
 marches = pd.concat(
-    frame[frame["month_end"].dt.month == 3].assign(rule=each) for each, frame in standing.items()
+    frame[frame["as_at"].dt.month == 3].assign(rule=each) for each, frame in standing.items()
 )
 on_day = queries.standing(con, data_end.date(), rule).query("la_code == @la_code")
 if len(on_day):
@@ -158,7 +158,7 @@ else:
     say(f"{me['short_name']} did not exist on {when(data_end)}.")
 print(marches["status"].value_counts().to_string())
 marches.assign(shown=marches["grade"].fillna(marches["status"])).pivot(
-    index="month_end", columns="rule", values="shown"
+    index="as_at", columns="rule", values="shown"
 )
 
 # %% [markdown]

@@ -503,3 +503,15 @@ def test_one_name_per_concept(con) -> None:
             assert values - {None} <= vocabulary, (table, column, values - vocabulary)
             checked += 1
     assert checked >= 10
+
+
+def test_monthly_series_name_their_date_as_at(con) -> None:
+    """The monthly macros give the date of a standing the same name as standing(as_at, ...)."""
+    for macro in ("standing_monthly", "national_monthly", "regional_monthly"):
+        names = [
+            d[0]
+            for d in con.execute(
+                f"SELECT * FROM {macro}('ended_by', 'overall_effectiveness') LIMIT 0"
+            ).description
+        ]
+        assert "as_at" in names and "month_end" not in names, (macro, names)

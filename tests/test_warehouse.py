@@ -72,10 +72,10 @@ def test_no_overall_grade_is_never_carried_forward(con) -> None:
 
 def test_monthly_standing_covers_every_council_every_month(con) -> None:
     monthly = queries.standing_monthly(con)
-    per_month = monthly.groupby("month_end").size()
+    per_month = monthly.groupby("as_at").size()
     assert len(per_month) == 12 * 18 - 3  # April 2009 to December 2026
     assert per_month.min() == 151 and per_month.max() == 153
-    sunderland = monthly[(monthly["la_code"] == "394")].set_index("month_end")["grade"]
+    sunderland = monthly[(monthly["la_code"] == "394")].set_index("as_at")["grade"]
     sunderland.index = pd.to_datetime(sunderland.index)
     assert sunderland[pd.Timestamp(2015, 7, 31)] == "inadequate"
     assert sunderland[pd.Timestamp(2021, 8, 31)] == "outstanding"
@@ -86,7 +86,7 @@ def test_national_shares_sum_to_one(con) -> None:
     graded = national[
         national["grade"].isin(["outstanding", "good", "requires_improvement", "inadequate"])
     ]
-    sums = graded.groupby("month_end")["share_of_graded"].sum()
+    sums = graded.groupby("as_at")["share_of_graded"].sum()
     assert ((sums - 1).abs() < 1e-9).all()
 
 

@@ -144,7 +144,7 @@ def national_monthly(con: duckdb.DuckDBPyConnection, rule: str = DEFAULT_RULE) -
     ``total`` (councils existing that month), ``share`` (councils / total, 4 d.p.).
     """
     monthly = wq.national_monthly(con, rule, AREA)
-    monthly["date"] = _dates(monthly["month_end"])
+    monthly["date"] = _dates(monthly["as_at"])
     last = _month_end(data_end(con))
     monthly = monthly[(monthly["date"] >= FIRST_MONTH) & (monthly["date"] <= last)]
     # The macro's `grade` is the grade, or the status text when there is none.

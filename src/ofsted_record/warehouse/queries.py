@@ -30,9 +30,9 @@ AREAS = (
 DEFAULT_RULE = "ended_by"
 
 STANDING = "SELECT * FROM standing(?, ?, ?) ORDER BY council"
-STANDING_MONTHLY = "SELECT * FROM standing_monthly(?, ?) ORDER BY month_end, council"
-NATIONAL_MONTHLY = "SELECT * FROM national_monthly(?, ?) ORDER BY month_end, grade"
-REGIONAL_MONTHLY = "SELECT * FROM regional_monthly(?, ?) ORDER BY month_end, region, grade"
+STANDING_MONTHLY = "SELECT * FROM standing_monthly(?, ?) ORDER BY as_at, council"
+NATIONAL_MONTHLY = "SELECT * FROM national_monthly(?, ?) ORDER BY as_at, grade"
+REGIONAL_MONTHLY = "SELECT * FROM regional_monthly(?, ?) ORDER BY as_at, region, grade"
 TRANSITIONS = "SELECT * FROM transitions ORDER BY council, published_date"
 TRANSITION_SUMMARY = """
 SELECT previous_grade, grade, change, count(*) AS n

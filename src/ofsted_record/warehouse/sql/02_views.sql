@@ -85,25 +85,26 @@ FROM councils_on(as_at) AS c
 LEFT JOIN latest AS l USING (la_code)
 LEFT JOIN judgements AS j ON j.inspection_id = l.inspection_id AND j.area = area_name;
 
--- Standing of every council at every month end (2009-2026) for one area and rule.
+-- Standing of every council at every month end (2009-2026) for one area and rule; `as_at` is
+-- the month's last day, as in standing(as_at, rule, area).
 CREATE OR REPLACE MACRO standing_monthly(rule, area_name) AS TABLE
 WITH existing AS (
-    SELECT m.month_end, c.la_code, c.name AS council, c.region_name AS region
+    SELECT m.month_end AS as_at, c.la_code, c.name AS council, c.region_name AS region
     FROM months AS m
     JOIN councils AS c
       ON (c.valid_from IS NULL OR CAST(c.valid_from AS DATE) <= m.month_end)
      AND (c.valid_to IS NULL OR CAST(c.valid_to AS DATE) >= m.month_end)
 ), candidates AS (
-    SELECT e.month_end, e.la_code, f.inspection_id, f.framework, f.end_date, f.published_date
+    SELECT e.as_at, e.la_code, f.inspection_id, f.framework, f.end_date, f.published_date
     FROM existing AS e
     JOIN inspection_facts AS f
       ON f.la_code = e.la_code AND f.whole_service
-     AND counts_at(f.end_date, f.published_date, e.month_end, rule)
+     AND counts_at(f.end_date, f.published_date, e.as_at, rule)
     QUALIFY row_number() OVER (
-        PARTITION BY e.month_end, e.la_code ORDER BY f.end_date DESC, f.published_date DESC) = 1
+        PARTITION BY e.as_at, e.la_code ORDER BY f.end_date DESC, f.published_date DESC) = 1
 )
 SELECT
-    e.month_end, e.la_code, e.council, e.region,
+    e.as_at, e.la_code, e.council, e.region,
     c.inspection_id, c.framework, c.published_date, j.grade,
     CASE
         WHEN c.inspection_id IS NULL THEN 'not yet inspected under SIF/ILACS'
@@ -113,31 +114,31 @@ SELECT
         ELSE 'graded'
     END AS status
 FROM existing AS e
-LEFT JOIN candidates AS c USING (month_end, la_code)
+LEFT JOIN candidates AS c USING (as_at, la_code)
 LEFT JOIN judgements AS j ON j.inspection_id = c.inspection_id AND j.area = area_name;
 
 -- National counts and shares by grade for every month end (share of councils with a grade).
 CREATE OR REPLACE MACRO national_monthly(rule, area_name) AS TABLE
 SELECT
-    month_end,
+    as_at,
     COALESCE(grade, status) AS grade,
     count(*) AS councils,
-    sum(count(*)) OVER (PARTITION BY month_end) AS councils_existing,
-    count(*) / NULLIF(sum(count(*) FILTER (WHERE grade IS NOT NULL)) OVER (PARTITION BY month_end), 0)
+    sum(count(*)) OVER (PARTITION BY as_at) AS councils_existing,
+    count(*) / NULLIF(sum(count(*) FILTER (WHERE grade IS NOT NULL)) OVER (PARTITION BY as_at), 0)
         AS share_of_graded
 FROM standing_monthly(rule, area_name)
-GROUP BY month_end, COALESCE(grade, status), grade;
+GROUP BY as_at, COALESCE(grade, status), grade;
 
 -- The same by region.
 CREATE OR REPLACE MACRO regional_monthly(rule, area_name) AS TABLE
 SELECT
-    month_end, region,
+    as_at, region,
     COALESCE(grade, status) AS grade,
     count(*) AS councils,
     count(*) / NULLIF(sum(count(*) FILTER (WHERE grade IS NOT NULL))
-        OVER (PARTITION BY month_end, region), 0) AS share_of_graded
+        OVER (PARTITION BY as_at, region), 0) AS share_of_graded
 FROM standing_monthly(rule, area_name)
-GROUP BY month_end, region, COALESCE(grade, status), grade;
+GROUP BY as_at, region, COALESCE(grade, status), grade;
 
 -- Consecutive whole-service inspections of the same council with an overall grade.
 CREATE OR REPLACE VIEW transitions AS
