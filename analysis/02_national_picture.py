@@ -11,7 +11,7 @@
 # %% [raw]
 # ---
 # title: "2. The national picture"
-# subtitle: "How England's councils stood with Ofsted month by month, by grade and by region, under both of Ofsted's counting rules"
+# subtitle: "How England's councils stood with Ofsted month by month, by grade and by region, under each counting rule"
 # ---
 
 # %% [markdown]
@@ -21,8 +21,10 @@
 #
 # - `published_within_month` — Ofsted's rule until its 2023 release: inspections that had ended
 #   by the date *and* were published within a month of it (what was known soon after).
-# - `ended_by` — Ofsted's rule from 2024: inspections that had ended by the date, whenever
-#   published (the position as known now).
+# - `ofsted_31_march` — Ofsted's rule from its 2024 release: ended by the date and published
+#   within three months of it (its "as at 31 March" figures count reports published by 30 June).
+# - `ended_by` — not Ofsted's rule: inspections that had ended by the date, whenever published
+#   (the position as known now; the default for monthly series).
 #
 # An older grade is never carried forward: a council inspected under the April 2026 framework,
 # which gives no overall grade, shows as "no overall grade". Every figure comes from the
@@ -30,7 +32,7 @@
 
 # %% tags=["parameters"]
 as_at = ""  # show the record up to this date; blank: the last publication date in the data
-rule = "ended_by"  # counting rule for the standing: "ended_by" or "published_within_month"
+rule = "ended_by"  # counting rule: "ended_by", "ofsted_31_march" or "published_within_month"
 
 # %% Setup
 import altair as alt
@@ -66,7 +68,7 @@ rules = table("counting_rules")
 rules
 
 # %% [markdown]
-# ## Month by month, both rules
+# ## Month by month, under each rule
 #
 # `national_monthly` counts councils by grade (or by why they have none) at every month end.
 # Months after the last publication in the data are dropped: they would only repeat it.
