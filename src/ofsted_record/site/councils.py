@@ -19,7 +19,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from ofsted_record.charts.council import council_chart
-from ofsted_record.charts.palette import GRADE_LABELS
+from ofsted_record.charts.palette import EVENT_LABELS, GRADE_LABELS
 from ofsted_record.site import frames
 from ofsted_record.site.embed import chart_html
 from ofsted_record.site.paths import bundle_tag
@@ -244,21 +244,6 @@ def inspection_rows(rec: Record, la_code: str) -> list[dict]:
     ]
 
 
-EVENT_LABELS = {
-    "improvement_notice": "Improvement notice",
-    "notice_lifted": "Improvement notice lifted",
-    "statutory_direction": "Statutory direction",
-    "direction_revised": "Direction revised",
-    "direction_lifted": "Direction lifted",
-    "commissioner_appointed": "Commissioner appointed",
-    "trust_launched": "Children's trust launched",
-    "company_launched": "Council-owned company launched",
-    "returned_to_council": "Services returned to the council",
-    "partnership_direction": "Partnership direction",
-    "intervention_ended": "Intervention ended",
-}
-
-
 def _text(value: object) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
@@ -283,7 +268,7 @@ def intervention_rows(rec: Record, la_code: str) -> list[dict]:
         out.append(
             {
                 "date": when,
-                "event": EVENT_LABELS.get(row["event"], row["event"].replace("_", " ")),
+                "event": EVENT_LABELS[row["event"]],  # every event is known (warehouse build)
                 "detail": _text(row["detail"]),
                 "quote": _text(row.get("quote")),
                 "before": GRADE_LABELS.get(before, "") if isinstance(before, str) else "",
