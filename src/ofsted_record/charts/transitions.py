@@ -51,7 +51,7 @@ def transitions_chart(df: pd.DataFrame, width: int | str = "container") -> alt.C
             y=alt.Y("from_text:N", title="Grade before (inspections)", sort=from_order),
             x=alt.X(
                 "share:Q",
-                title="Grade at the next inspection",
+                title="Grade next time",
                 axis=alt.Axis(format="%", tickCount=5),
                 scale=alt.Scale(domain=[0, 1]),
             ),
