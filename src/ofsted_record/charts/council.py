@@ -111,7 +111,9 @@ def council_chart(
             "judgement:N",
             title=None,
             scale=alt.Scale(domain=list(AREA_NAMES.values()), range=["circle", "diamond"]),
-            legend=alt.Legend(orient="top") if df["area"].nunique() > 1 else None,
+            # No legend inside the chart: on a phone Vega lays it out beside the axis labels and
+            # cuts it at the edge; the subtitle (HTML, it wraps) says what the shapes mean.
+            legend=None,
         ),
         href="report_url:N",
         tooltip=[
@@ -159,6 +161,14 @@ def council_chart(
             [
                 "Overall judgements of children's services; grey lines mark a new inspection",
                 "framework, dashed lines government interventions",
+                *(
+                    [
+                        f"Circles: {AREA_NAMES['overall_effectiveness'].lower()}; diamonds: "
+                        f"{AREA_NAMES['safeguarding'].lower()}"
+                    ]
+                    if df["area"].nunique() > 1
+                    else []
+                ),
             ],
             SOURCE_RECORD,
         ),

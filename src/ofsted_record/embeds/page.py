@@ -190,6 +190,21 @@ def page_spec(spec: dict) -> dict:
     legend when the HTML key replaces it. Also what the static fallback image shows, so the
     headline and key appear once, in HTML, whichever way the chart is drawn."""
     out = {k: v for k, v in spec.items() if k != "title"}
+    # The maps' height-from-width patch (charts.maps.height_patch) caps the height by the
+    # window: inside a frame that grows to its content, the window is the frame, so height,
+    # frame and window would feed each other without end. Embeds keep the spec's fixed height,
+    # which is also the height the script-free snippet is sized for.
+    meta = out.get("usermeta")
+    if isinstance(meta, dict) and isinstance(meta.get("embedOptions"), dict):
+        options = {k: v for k, v in meta["embedOptions"].items() if k != "patch"}
+        meta = (
+            {**meta, "embedOptions": options}
+            if options
+            else {k: v for k, v in meta.items() if k != "embedOptions"}
+        )
+        out = (
+            {**out, "usermeta": meta} if meta else {k: v for k, v in out.items() if k != "usermeta"}
+        )
     return _without_legends(out) if colour_key(spec) else out
 
 
