@@ -105,6 +105,14 @@ def test_unknown_notebook_is_one_line_naming_the_choices() -> None:
     one_line_error(invoke("notebooks", "--only", "nope"), "nope", "07_council_deep_dive")
 
 
+@pytest.mark.parametrize(
+    "args", [["--council", "Sunderlnd"], ["-p", "council=Sunderlnd"]], ids=["option", "parameter"]
+)
+def test_unknown_council_for_a_notebook_is_one_line_before_any_kernel(args: list[str]) -> None:
+    result = invoke("notebooks", "--only", "07_council_deep_dive", *args)
+    one_line_error(result, "Sunderlnd", "Sunderland")
+
+
 @pytest.mark.parametrize("args", [["sql", "SELECT 1"], ["charts"], ["embeds"], ["findings"]])
 def test_missing_warehouse_says_how_to_build_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]

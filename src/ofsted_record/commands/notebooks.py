@@ -39,6 +39,19 @@ def plan(
     return jobs
 
 
+def _check_councils(councils: list[str]) -> None:
+    """Resolve each council as the deep dive does (a DfE code or a name), before any kernel
+    starts: an unknown one raises the register's UnresolvedCouncil with close matches."""
+    if not councils:
+        return
+    from ofsted_record import register
+
+    codes = set(register.load_councils()["la_code"])
+    for name in councils:
+        if name not in codes:
+            register.resolve_name(name, source="--council")
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def notebooks(
@@ -80,6 +93,7 @@ def register(app: typer.Typer) -> None:
             councils = list(council)
             if "council" in parameters:
                 councils.append(parameters.pop("council"))
+            _check_councils(councils)  # an unknown council: one line (cli.py), no kernel started
             jobs = plan(only, councils, parameters)
             for name, params in jobs:  # refuse undeclared parameters before any kernel starts
                 nbs.inject_parameters(nbs.read_script(name), params)
