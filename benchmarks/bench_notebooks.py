@@ -79,12 +79,12 @@ def time_make_lab(tmp: Path) -> float | None:
 
 
 def main() -> int:
-    slow_or_failed = 0
+    failed = 0  # a benchmark reports speed; only a failure to run is an error
     with tempfile.TemporaryDirectory() as tmp:
         lab = time_make_lab(Path(tmp))
         if lab is None:
             print(f"make lab -> JupyterLab answering: FAILED (see {tmp}/lab.log)")
-            slow_or_failed += 1
+            failed += 1
         else:
             print(f"{'make lab -> JupyterLab answering':<45} {lab:6.2f} s")
         for name, params in RUNS:
@@ -94,14 +94,13 @@ def main() -> int:
                 done = nbs.execute(name, params, out_dir=Path(tmp))
             except nbs.NotebookFailed as exc:
                 print(f"{label:<45} FAILED {exc}")
-                slow_or_failed += 1
+                failed += 1
                 continue
             wall = time.perf_counter() - start
             size = done.path.stat().st_size / 1e6
-            flag = "" if wall <= TARGET_SECONDS else f"  SLOWER THAN {TARGET_SECONDS:.0f}s"
-            slow_or_failed += bool(flag)
+            flag = "" if wall <= TARGET_SECONDS else f"  (target {TARGET_SECONDS:.0f} s)"
             print(f"{label:<45} {wall:6.2f} s  ({size:.2f} MB executed){flag}")
-    return 1 if slow_or_failed else 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
