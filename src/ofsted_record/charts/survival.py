@@ -132,7 +132,7 @@ def survival_chart(curve: pd.DataFrame, width: int | str = "container") -> alt.L
     )
     x = alt.X(
         "years:Q",
-        title="Years since judged inadequate (under each year: spells still open)",
+        title="Years since judged inadequate",  # short: it must fit a 320 px phone
         scale=alt.Scale(domain=[0, math.ceil(data["years"].max())], nice=False),
         axis=alt.Axis(tickMinStep=1, titlePadding=26),
     )
@@ -190,6 +190,7 @@ def survival_chart(curve: pd.DataFrame, width: int | str = "container") -> alt.L
                 "Share of inadequate judgements not yet followed by a better one (95% band;",
                 "ticks: spells still open when the data end). A spell ends only at a",
                 "re-inspection, so early endings mostly show how soon Ofsted came back.",
+                "Numbers under each year: spells still open then.",
             ],
             SOURCE_RECORD,
         ),
