@@ -400,7 +400,7 @@ def search(
     own = con is None
     con = con or connect()
     try:
-        query = sql("search").replace("{meta}", meta_sql(con))
+        score = order = ""
         params: dict[str, object] = {
             "needle": longest_literal(needle),
             "pattern": search_pattern(needle),
@@ -413,13 +413,23 @@ def search(
                 load_fts(con)
             except duckdb.Error as exc:
                 raise RuntimeError(f"the ranked search index is unavailable: {exc}") from exc
-            query = sql("search_ranked").replace("{meta}", meta_sql(con))
+            score, order = RANKED_SCORE, RANKED_ORDER
+        query = (
+            sql("search")
+            .replace("{meta}", meta_sql(con))
+            .replace("{score}", score)
+            .replace("{order}", order)
+        )
         df = con.execute(query, params).df()
     finally:
         if own:
             con.close()
     return _finish(df, python_pattern(needle))
 
+
+# The ranked search is search.sql with a BM25 score column, ordered by it first.
+RANKED_SCORE = ",\n        fts_main_report_paragraphs.match_bm25(h.para_id, $keywords) AS score"
+RANKED_ORDER = "score DESC NULLS LAST, "
 
 RANKED_SQL = """
 SELECT p.inspection_id, p.page, p.paragraph, p.text, s.score

@@ -5,7 +5,11 @@
 -- limit. Filters, each NULL for "any":
 -- $la_code, $date_from/$date_to (publication date, inclusive), $framework (a code or the start
 -- of one), $grade (overall grade).
--- The meta placeholder below is replaced by meta_files.sql or meta_warehouse.sql (never user input).
+-- Placeholders in braces are filled from code, never from user input: meta by meta_files.sql
+-- or meta_warehouse.sql; for a ranked search (store.RANKED_SCORE / RANKED_ORDER) score adds the
+-- BM25 relevance of $keywords (the phrase's words, stemmed by the fts index built in load_into)
+-- and order sorts by it first (paragraphs the index scores NULL come last); both are empty
+-- otherwise.
 WITH hits AS (
     SELECT para_id, inspection_id, page, paragraph, text
     FROM report_paragraphs
@@ -23,7 +27,7 @@ kept AS (
         h.page,
         h.paragraph,
         h.text,
-        m.source_url
+        m.source_url{score}
     FROM hits AS h
     LEFT JOIN meta AS m USING (inspection_id)
     WHERE ($la_code IS NULL OR m.la_code = $la_code)
@@ -34,5 +38,5 @@ kept AS (
 )
 SELECT *, count(*) OVER () AS total_hits
 FROM kept
-ORDER BY published_date DESC NULLS LAST, inspection_id, page, paragraph
+ORDER BY {order}published_date DESC NULLS LAST, inspection_id, page, paragraph
 LIMIT $lim
