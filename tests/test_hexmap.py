@@ -212,3 +212,29 @@ def test_hex_key_lists_every_council_ever_drawn_with_its_label() -> None:
     assert when["Kent"[:3]] == "throughout"
     html = hex_key_html()
     assert html.count("<tr><td>") == len(key) and "Westmorland and Furness" in html
+
+
+def test_the_maps_size_patch_matches_the_vega_that_vega_lite_compiles() -> None:
+    """vega-embed applies the patch to the compiled Vega; it replaces Vega-Lite's width signal
+    in place (a "test" op guards it in the browser) and its autosize and padding, so a new
+    Vega-Lite that moved any of them would break every map."""
+    import vl_convert as vlc
+
+    from ofsted_record.charts.maps import height_patch
+
+    spec = {
+        "width": "container",
+        "height": 300,
+        "data": {"values": [{"x": 1}]},
+        "mark": "point",
+        "encoding": {"x": {"field": "x", "type": "quantitative"}},
+    }
+    vega = vlc.vegalite_to_vega(spec)
+    ops = {op["op"]: op for op in height_patch("hex") if op["op"] == "test"}
+    assert vega["signals"][0]["name"] == ops["test"]["value"] == "width"
+    assert "autosize" in vega and "padding" in vega and "height" in vega
+    assert {op["path"] for op in height_patch("hex") if op["op"] == "replace"} == {
+        "/autosize",
+        "/padding",
+        "/signals/0",
+    }

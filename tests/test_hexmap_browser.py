@@ -75,7 +75,7 @@ def site(tmp_path_factory, warehouse_path) -> Path:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<title>maps</title><link rel="icon" href="favicon.png">'
         # figure margins as the site's Bootstrap reboot sets them
-        "<style>html{scrollbar-gutter:stable}body{margin:0}figure{margin:0 0 1rem}main{max-width:800px;margin:0 auto;padding:0 12px}"
+        "<style>html{scrollbar-gutter:stable}body{margin:0}figure{margin:0 0 1rem}.orc-chart{container-type:inline-size}main{max-width:800px;margin:0 auto;padding:0 12px}"
         ".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;"
         "clip:rect(0 0 0 0)}</style>"
         # the bundle where the site writes it (paths.bundle_path: the embeds' copy, stored once)
@@ -150,39 +150,23 @@ def test_map_fills_its_container_without_blank_bands(measured, width: int, chart
     # (the colour key is HTML above the chart now; a legend left inside the SVG counts instead)
     above = m["legendBottom"] if m["legendBottom"] is not None else m["svg"]["top"]
     assert m["map"]["top"] - above <= 0.06 * map_h + 24, m
+    # the box reserved for the map before it draws is no taller than the map and its date
+    # picker: no blank band between the map and its source line
+    assert m["container"]["bottom"] - m["svg"]["bottom"] <= 60, m
     # ... and on a desktop it stays within one screen height
     assert m["svg"]["height"] <= 1.6 * 900 if width < 600 else m["svg"]["height"] <= 1100
 
 
-# Known defects, marked until fixed (not strict: both come and go with layout timing; each is
-# an open item in the note on issue 14):
-# - this page holds four maps; at 320 and 1280 px Vega's dataflow recurses while sizing them
-#   ("Maximum call stack size exceeded"). The site's own map page (tests/test_rendered_site.py,
-#   390 and 1280 px) shows no console error, and each map still draws every council.
-# - at 320 px the site hex map's labels of the hexagons at the left edge (Isles of Scilly, Plymouth, Isle of
-#   Wight) run past the map's left edge.
-MANY_MAPS_LOOP = pytest.mark.xfail(
-    strict=False, reason="four maps on one page: Vega sizing recursion at this width"
-)
-EDGE_LABELS = pytest.mark.xfail(strict=False, reason="edge hexagons' labels cut at 320 px")
-
-
-@pytest.mark.parametrize(
-    "width",
-    [pytest.param(320, marks=MANY_MAPS_LOOP), 390, pytest.param(1280, marks=MANY_MAPS_LOOP)],
-)
+# Four maps on one page used to overflow Vega's call stack while sizing ("fit" autosize fed the
+# drawn labels back into the width); and the hex labels at the left edge ran past the map at
+# 320 px. Both are fixed by sizing the maps from their container alone (charts.maps.height_patch).
+@pytest.mark.parametrize("width", WIDTHS)
 def test_a_page_of_maps_draws_without_errors(measured, width: int) -> None:
     assert not measured[width, CHARTS[0]]["errors"]
 
 
-@pytest.mark.parametrize(
-    ("width", "chart"),
-    [
-        pytest.param(w, c, marks=EDGE_LABELS) if (w, c) == (320, "hex-map") else (w, c)
-        for w in WIDTHS
-        for c in CHARTS
-    ],
-)
+@pytest.mark.parametrize("chart", CHARTS)
+@pytest.mark.parametrize("width", WIDTHS)
 def test_no_text_outside_its_svg_or_the_viewport(measured, width: int, chart: str) -> None:
     m = measured[width, chart]
     svg = m["svg"]

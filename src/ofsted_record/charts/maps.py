@@ -82,10 +82,35 @@ def height_patch(kind: str) -> list[dict[str, Any]]:
     ratio = f"{aspect(kind):.4f}"
     expr = f"round(min(width * {ratio}, max({MIN_CAP}, windowSize()[1] - {WINDOW_MARGIN})))"
     signal = {"name": "height", "update": expr, "on": [{"events": "window:resize", "update": expr}]}
+    # The width is the container's, set directly, with no "fit" autosize: under "fit" Vega
+    # re-measured the drawn labels, changed the width, refitted the projection and so on until
+    # the call stack overflowed (seen at 1280 px: a map drawn five times too large). The
+    # projection's own fit keeps every hexagon inside [width, height], so nothing spills.
+    width = "isFinite(containerSize()[0]) ? max(100, containerSize()[0]) : 300"
+    width_signal = {
+        "name": "width",
+        "init": width,
+        "on": [{"events": "window:resize", "update": width}],
+    }
     return [
         {"op": "remove", "path": "/height"},
         {"op": "add", "path": "/signals/-", "value": signal},
+        {"op": "replace", "path": "/autosize", "value": {"type": "none"}},
+        {"op": "replace", "path": "/padding", "value": 0},
+        # fails loudly (the chart reports a patch error) if Vega-Lite ever moves the width signal
+        {"op": "test", "path": "/signals/0/name", "value": "width"},
+        {"op": "replace", "path": "/signals/0", "value": width_signal},
     ]
+
+
+def reserve_css(kind: str, controls: int = 40) -> str:
+    """CSS ``min-height`` for the box a map is drawn into: the height :func:`height_patch` will
+    give it (``cqw``: the width of the figure, a size container), plus ``controls`` px for the
+    date picker under it. Reserved before the chart draws, so nothing below it jumps, and no
+    taller than the map, so a phone gets no blank band under it."""
+    ratio = f"{aspect(kind):.4f}"
+    plot = f"min(100cqw * {ratio}, max({MIN_CAP}px, 100vh - {WINDOW_MARGIN}px))"
+    return f"calc({plot} + {controls}px)"
 
 
 def map_title(heading: str, subtitle: str) -> alt.Title:
@@ -272,6 +297,9 @@ def map_chart(
             description=describe_map(df, kind),
             width=width,
             height=round(600 * aspect(kind)),
-            usermeta={"embedOptions": {"patch": height_patch(kind)}},
+            usermeta={
+                "embedOptions": {"patch": height_patch(kind)},
+                "minHeight": reserve_css(kind),
+            },
         )
     )

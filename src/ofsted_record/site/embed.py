@@ -130,11 +130,15 @@ def _key_html(pairs: list[tuple[str, str]]) -> str:
     return f'<ul class="orc-key">{items}</ul>'
 
 
-def _reserved_height(spec: dict[str, Any]) -> int | None:
+def _reserved_height(spec: dict[str, Any]) -> str | None:
     """Room to keep for the drawn chart (plot height plus axes and a legend), so the text
-    below does not jump when the chart replaces its empty box."""
+    below does not jump when the chart replaces its empty box. A map whose height follows its
+    width says how in ``usermeta.minHeight`` (``charts.maps.reserve_css``)."""
+    meta = spec.get("usermeta")
+    if isinstance(meta, dict) and isinstance(meta.get("minHeight"), str):
+        return meta["minHeight"]
     height = spec.get("height")
-    return height + 60 if isinstance(height, int) else None
+    return f"{height + 60}px" if isinstance(height, int) else None
 
 
 def chart_html(
@@ -174,7 +178,7 @@ def chart_html(
     )
     labelled = f' aria-labelledby="{div_id}-title"' if head else ""
     reserve = _reserved_height(spec)
-    style = "width:100%" + (f";min-height:{reserve}px" if reserve else "")
+    style = "width:100%" + (f";min-height:{reserve}" if reserve else "")
     body = (
         f'<figure class="orc-chart" role="group"{labelled} aria-describedby="{div_id}-summary">\n'
         + (f'<div class="orc-chart-head" id="{div_id}-title">{head}</div>\n' if head else "")

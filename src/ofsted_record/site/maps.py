@@ -28,7 +28,7 @@ import duckdb
 import pandas as pd
 
 from ofsted_record.charts.common import day_month_year, pct
-from ofsted_record.charts.maps import DARK_FILLS, height_patch, map_title
+from ofsted_record.charts.maps import DARK_FILLS, height_patch, map_title, reserve_css
 from ofsted_record.charts.palette import ALL_GRADES, GRADE_LABELS, grade_scale
 from ofsted_record.geography import (
     OBJECT_NAME,
@@ -213,7 +213,10 @@ def england_map(
             datasets={STATUS_DATASET: records},
             width="container",
             height=height,
-            usermeta={"embedOptions": {"patch": height_patch(kind)}},
+            usermeta={
+                "embedOptions": {"patch": height_patch(kind)},
+                "minHeight": reserve_css(kind),
+            },
         )
     )
 
