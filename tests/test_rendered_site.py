@@ -190,6 +190,29 @@ def test_data_page_shows_no_raw_backticks(site_root):
 # --- every page in Chromium ---------------------------------------------------------------------
 
 
+def test_reader_text_has_plain_words(site_root):
+    """No ISO date, code name or raw web address in what a reader reads, on any page or embed
+    (code spans are exempt: the data page names columns for reporters on purpose)."""
+    from ofsted_record.site.audit import plain_words_problems
+
+    problems = plain_words_problems(site_root)
+    assert not problems, _listing(problems)
+
+
+def test_plain_words_scan_catches_problems(tmp_path):
+    from ofsted_record.site.audit import plain_words_problems
+
+    (tmp_path / "a.html").write_text(
+        "<p>Published 2016-03-14 under the ended_by rule, see https://example.org</p>"
+        "<p><code>la_code</code> 14 March 2016</p><script>var x_y = '2016-03-14';</script>"
+    )
+    assert plain_words_problems(tmp_path) == [
+        "a.html: an ISO date (2016-03-14)",
+        "a.html: a code name (ended_by)",
+        "a.html: a raw web address (https://)",
+    ]
+
+
 def test_every_page_opened(findings, site_root):
     from ofsted_record.site.audit import WIDTHS, site_pages
 

@@ -110,13 +110,13 @@ def _map_summary(frame: pd.DataFrame) -> pd.DataFrame:
 
 NOTE_STATUS = (
     "Overall effectiveness grade of each council's latest SIF (from November 2013) or ILACS "
-    "inspection that had ended by the date (the warehouse's 'ended_by' counting rule); a 2026 "
+    "inspection that had ended by the date (counted from the day the inspection ended); a 2026 "
     "framework inspection gives no overall grade."
 )
 NOTE_CONTEXT = (
     "Agency worker rate: agency FTE / (agency + in-post FTE) children and family social "
     "workers at 30 September (DfE workforce census), against each council's overall grade on "
-    "31 March of the same year (the warehouse's 'ended_by' counting rule). Councils with a "
+    "31 March of the same year (counted from the day the inspection ended). Councils with a "
     "suppressed or missing rate are left out."
 )
 

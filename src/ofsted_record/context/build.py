@@ -217,7 +217,7 @@ def dictionary(councils: pd.DataFrame) -> pd.DataFrame:
             (
                 rate,
                 "per 10,000 aged 0-17",
-                f"{num} / ONS mid-year population aged 0-17 of the previous calendar "
+                f"`{num}` / ONS mid-year population aged 0-17 of the previous calendar "
                 "year x 10,000 (DfE convention), 2 dp",
                 f"derived from {num} and {sources.label(sources.POPULATION)}",
                 PUBLISHERS["derived"],

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
@@ -331,3 +332,53 @@ def chart_problems(f: PageFindings) -> list[str]:
         if c["width"] < 1 or c["height"] < 1 or c["marks"] == 0
     ]
     return problems
+
+
+# --- plain words: what a reader can read, without a browser ------------------------------------
+
+# Elements whose text a reader does not read as prose: scripts and styles, and code spans and
+# blocks (the data page names columns for reporters that way, on purpose).
+_NOT_PROSE = frozenset({"script", "style", "code", "pre", "noscript", "template", "svg"})
+PLAIN_WORDS = {
+    "an ISO date": re.compile(r"\b(?:19|20)\d\d-\d\d-\d\d\b"),
+    "a code name": re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b"),
+    "a raw web address": re.compile(r"\bhttps?://|\bwww\.[a-z]"),
+}
+
+
+class _ProseText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.skipping = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _NOT_PROSE:
+            self.skipping += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _NOT_PROSE and self.skipping:
+            self.skipping -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def prose_text(page: str) -> str:
+    """The text of an HTML page as a reader reads it (no scripts, styles or code)."""
+    parser = _ProseText()
+    parser.feed(page)
+    return " ".join(parser.parts)
+
+
+def plain_words_problems(root: Path) -> list[str]:
+    """'page: what (the text)' for every ISO date, code name or raw web address in the prose of
+    every HTML page under ``root`` (site pages and embed pages alike)."""
+    found = []
+    for path in sorted(root.rglob("*.html")):
+        text = prose_text(path.read_text(encoding="utf-8", errors="replace"))
+        for what, pattern in PLAIN_WORDS.items():
+            for match in sorted({m.group() for m in pattern.finditer(text)}):
+                found.append(f"{path.relative_to(root).as_posix()}: {what} ({match})")
+    return found

@@ -9,6 +9,8 @@ import pandas as pd
 import yaml
 
 from ofsted_record import config
+from ofsted_record.charts.common import day_month_year
+from ofsted_record.charts.palette import GRADE_LABELS
 from ofsted_record.site.assets import DOWNLOADS, DOWNLOADS_DIR
 from ofsted_record.site.text import link, md, md_code, table
 
@@ -86,6 +88,13 @@ def reconciliation_table(con: duckdb.DuckDBPyConnection) -> str:
     return table(["Status", "Judgements"], [[md(s.replace("_", " ")), str(n)] for s, n in rows])
 
 
+def grade_words(grade: object) -> str:
+    """A grade as readers read it ("Requires improvement"; "adequate" keeps its old name)."""
+    if not isinstance(grade, str) or not grade:
+        return ""
+    return GRADE_LABELS.get(grade, grade.replace("_", " ").capitalize())
+
+
 def corrections_table(con: duckdb.DuckDBPyConnection) -> str:
     """Where the reports and Ofsted's official table disagree, with the explanation."""
     query = """
@@ -97,9 +106,9 @@ def corrections_table(con: duckdb.DuckDBPyConnection) -> str:
         [
             md(names.get(r.la_code, r.la_code)),
             md(r.area.replace("_", " ")),
-            md(r.report_published_date),
-            md(r.report_grade),
-            md(r.official_grade),
+            md(day_month_year(r.report_published_date)),
+            md(grade_words(r.report_grade)),
+            md(grade_words(r.official_grade)),
             md_code(r.explanation),
         ]
         for r in con.execute(query).df().itertuples(index=False)
