@@ -307,7 +307,12 @@ def test_hostile_council_name_still_draws(con, tmp_path, browser):
 @pytest.mark.browser
 @pytest.mark.parametrize("slug", SLUGS)
 def test_embed_renders_offline_without_errors_and_fits(browser, embeds_url, slug):
-    for width in (320, 1024):
+    """Every chart kind the project publishes, at a small phone, a phone and a desktop: drawn,
+    offline, no sideways scroll, the chart at least 90% of its container's width, and no
+    title, legend or axis text outside its SVG or the screen (the site's own audit probe)."""
+    from ofsted_record.site.audit import CHART_TEXT, PAGE_PROBE
+
+    for width in (320, 390, 1280):
         page = browser.new_page(viewport={"width": width, "height": 900})
         errors: list[str] = []
         outside: list[str] = []
@@ -327,12 +332,19 @@ def test_embed_renders_offline_without_errors_and_fits(browser, embeds_url, slug
         marks = page.evaluate("document.querySelectorAll('#chart svg .role-mark > *').length")
         scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         fallback = page.locator("img.fallback").count()
+        svg_w, box_w = page.evaluate(
+            "[document.querySelector('#chart svg').getBoundingClientRect().width,"
+            " document.querySelector('#chart').getBoundingClientRect().width]"
+        )
+        clipped = page.evaluate(PAGE_PROBE, CHART_TEXT)["clipped"]
         page.close()
         assert marks > 0, f"{slug} @ {width}px drew no marks"
         assert not errors, f"{slug} @ {width}px console errors: {errors}"
         assert not outside, f"{slug} requested outside localhost: {outside}"
         assert scroll <= inner, f"{slug} @ {width}px scrolls sideways ({scroll} > {inner})"
         assert fallback == 0, f"{slug} @ {width}px fell back to the image"
+        assert svg_w >= 0.9 * box_w, f"{slug} @ {width}px chart {svg_w} px in {box_w} px"
+        assert not clipped, f"{slug} @ {width}px text clipped: {clipped}"
 
 
 def _host(tmp_path: Path, public: Path, keep_script: bool) -> str:
