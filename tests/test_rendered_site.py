@@ -283,6 +283,33 @@ def test_axe_no_serious_or_critical_violations(findings):
     assert not bad, "axe-core violations " + _listing(bad)
 
 
+@pytest.fixture(scope="session")
+def small_phone(site_root, chromium_path, chromium_args):
+    """Every page kind (not every page: council pages share one template) at 320 px, the
+    narrowest phone still sold; axe runs at 390 px already."""
+    from ofsted_record.site.audit import audit_site
+
+    pages = sorted({*EXPECTED.values(), "site/inspectors.html", "site/embeds.html"})
+    pages = [p for p in pages if (site_root / p).is_file()]
+    return audit_site(site_root, chromium_path, chromium_args, pages=pages, widths=(320,))
+
+
+def test_every_page_kind_reads_on_a_320_px_phone(small_phone):
+    from ofsted_record.site.audit import chart_problems
+
+    assert {f.width for f in small_phone} == {320} and len(small_phone) >= len(EXPECTED)
+    bad = [f"{f.label}: {f.error}" for f in small_phone if f.error]
+    bad += [f"{f.label}: {f.scroll_width} px wide" for f in small_phone if f.scroll_width > 320]
+    bad += [f"{f.label}: {p}" for f in small_phone for p in chart_problems(f)]
+    bad += [
+        f"{f.label}: {c['chart']} {c['role']} '{c['text']}' ({c['why']})"
+        for f in small_phone
+        for c in f.clipped
+    ]
+    bad += [f"{f.label}: {e}" for f in small_phone for e in f.console]
+    assert not bad, "at 320 px " + _listing(bad)
+
+
 def test_audit_catches_problems(tmp_path, chromium_path, chromium_args):
     """The checks can fail: a page with every problem the suite looks for."""
     if not AXE.exists():

@@ -26,36 +26,40 @@ def _compare(result: ClaimResult, rows: list[tuple[str, float]], heading: str) -
     data = pd.DataFrame(
         [{"what": "The claim", "share": round(claimed, 4), "kind": "claim"}]
         + [{"what": w, "share": round(float(s), 4), "kind": "record"} for w, s in rows]
+    ).assign(
+        label=lambda f: f["what"] + ": " + (f["share"] * 100).round().astype(int).astype(str) + "%"
     )
     description = (
         f"Bar chart comparing the claim's share ({pct(claimed)}) with the record: "
         + "; ".join(f"{w} {pct(s)}" for w, s in rows)
         + "."
     )
-    bars = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y("what:N", title=None, sort=list(data["what"]), axis=alt.Axis(labelLimit=260)),
-            x=alt.X("share:Q", title="Share of councils inadequate", axis=alt.Axis(format="%")),
-            color=alt.Color(
-                "kind:N",
-                scale=alt.Scale(
-                    domain=["claim", "record"], range=[MUTED, GRADE_COLOURS["inadequate"]]
-                ),
-                legend=None,
-            ),
-            tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("share:Q", format=".1%")],
-        )
+    # Each bar's name above it, not in a y-axis beside it: on a phone the names took the
+    # whole width and left no room for the bars.
+    base = alt.Chart(data).encode(
+        y=alt.Y("what:N", title=None, sort=list(data["what"]), axis=None),
     )
-    labels = bars.mark_text(align="left", dx=4, color="#1f1f1f").encode(
-        text=alt.Text("share:Q", format=".0%")
+    bars = base.mark_bar(size=14, yOffset=7).encode(
+        x=alt.X(
+            "share:Q",
+            title="Share of councils inadequate",
+            axis=alt.Axis(format="%", grid=False),
+        ),
+        color=alt.Color(
+            "kind:N",
+            scale=alt.Scale(domain=["claim", "record"], range=[MUTED, GRADE_COLOURS["inadequate"]]),
+            legend=None,
+        ),
+        tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("share:Q", format=".1%")],
     )
-    return alt.layer(bars, labels).properties(
+    names = base.mark_text(align="left", baseline="bottom", dy=-2, color="#1f1f1f").encode(
+        x=alt.datum(0), text=alt.Text("label:N")
+    )
+    return alt.layer(bars, names).properties(
         title=title(heading, result.claim, SOURCE_RECORD),
         description=description,
         width="container",
-        height=alt.Step(34),
+        height=alt.Step(44),
     )
 
 

@@ -38,17 +38,23 @@ NARROW = 560
 # Inline before each vegaEmbed call, in narrow containers only: every legend one column under
 # the plot, labels limited to the width; axis and legend titles longer than the width broken
 # into lines of about half the width (an axis title is centred on the plot, which is narrower
-# than the chart; Vega draws a list of strings as lines and never wraps a string).
+# than the chart; Vega draws a list of strings as lines and never wraps a string). A y-axis
+# title runs up the plot's height, not across the width, so it stays one line: wrapped, its
+# extra lines were drawn past the chart's left edge (Vega leaves them out of its layout).
+# An x-axis title ends at the plot's right end instead of being centred on a plot that a
+# phone makes narrower than the title (it was cut at the chart's edge).
 FIT_JS = (
     "const wrap=(s,n)=>{const out=[];let line='';for(const w of s.split(' ')){"
     "if(line&&(line+' '+w).length>n){out.push(line);line=w;}else line=line?line+' '+w:w;}"
     "out.push(line);return out;};"
-    "const fit=(n,w)=>{if(Array.isArray(n))n.forEach(m=>fit(m,w));"
+    "const fit=(n,w,up)=>{if(Array.isArray(n))n.forEach(m=>fit(m,w,up));"
     "else if(n&&typeof n==='object')for(const[k,v]of Object.entries(n)){"
     "if(k==='legend'&&v&&typeof v==='object'){v.columns=1;v.labelLimit=w-40;v.orient='bottom';"
-    "v.direction='vertical';fit(v,w);}"
-    "else if(k==='title'&&typeof v==='string'&&v.length*7>w/2)n[k]=wrap(v,Math.floor(w/14));"
-    "else fit(v,w);}};"
+    "v.direction='vertical';fit(v,w,up);}"
+    "else if(k==='title'&&typeof v==='string'&&!up&&v.length*7>w/2)"
+    "n[k]=wrap(v,Math.floor(w/14));"
+    "else{if(k==='x'&&v&&typeof v==='object'&&v.axis!==null&&v.title!==null)"
+    "v.axis={...(v.axis||{}),titleAnchor:'end'};fit(v,w,up||k==='y');}}};"
 )
 
 
