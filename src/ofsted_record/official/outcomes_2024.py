@@ -253,20 +253,20 @@ def read_history(path: Path | None = None, resolve: Resolver = register_resolver
                     cell = f"{column_letter(column)}{number}"
                     grade, raw = _grade(cells[column], f"{path}: {HISTORY_SHEET}!{cell}")
                     out.append(
-                        {
-                            "la_code": la_code,
-                            "council_name_official": name,
-                            "framework": framework,
-                            "published_date": published.isoformat(),
-                            "area": area,
-                            "grade": grade,
-                            "grade_raw": raw,
-                            "sheet_row": number,
-                            "sheet_column": table.names[column],
-                            "sheet_cell": cell,
-                            "date_cell": date_cell,
-                            "type_cell": type_cell,
-                        }
+                        tidy.OfficialJudgement(
+                            la_code,
+                            name,
+                            framework,
+                            published.isoformat(),
+                            area,
+                            grade,
+                            raw,
+                            number,
+                            table.names[column],
+                            cell,
+                            date_cell,
+                            type_cell,
+                        )
                     )
     frame = pd.DataFrame(out, columns=tidy.COLUMNS)
     return frame.sort_values(tidy.SORT_KEY, kind="mergesort").reset_index(drop=True)

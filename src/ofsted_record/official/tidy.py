@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -10,20 +11,26 @@ from ofsted_record.config import shared_path
 from ofsted_record.official import grades, sheet
 from ofsted_record.official.councils import Resolver, UnresolvedCouncil, register_resolver
 
-COLUMNS = [
-    "la_code",
-    "council_name_official",
-    "framework",
-    "published_date",
-    "area",
-    "grade",
-    "grade_raw",
-    "sheet_row",
-    "sheet_column",
-    "sheet_cell",
-    "date_cell",
-    "type_cell",
-]
+
+class OfficialJudgement(NamedTuple):
+    """One judgement of one area read from an official table, with the cells it came from
+    (the row shape of both the 2023 table and the 2024 workbook)."""
+
+    la_code: str
+    council_name_official: str
+    framework: str
+    published_date: str  # ISO date
+    area: str
+    grade: str
+    grade_raw: str
+    sheet_row: int
+    sheet_column: str
+    sheet_cell: str
+    date_cell: str
+    type_cell: str
+
+
+COLUMNS = list(OfficialJudgement._fields)
 SORT_KEY = ["la_code", "published_date", "framework", "area"]
 
 
@@ -114,20 +121,20 @@ def tidy_rows(
                         problems.append(str(exc))
                         continue
                     out.append(
-                        {
-                            "la_code": la_code,
-                            "council_name_official": name,
-                            "framework": framework,
-                            "published_date": published.isoformat(),
-                            "area": area,
-                            "grade": grade,
-                            "grade_raw": raw,
-                            "sheet_row": row_no,
-                            "sheet_column": cell.header,
-                            "sheet_cell": cell.ref,
-                            "date_cell": f"{sheet.column_letter(date_col)}{row_no}",
-                            "type_cell": type_ref,
-                        }
+                        OfficialJudgement(
+                            la_code,
+                            name,
+                            framework,
+                            published.isoformat(),
+                            area,
+                            grade,
+                            raw,
+                            row_no,
+                            cell.header,
+                            cell.ref,
+                            f"{sheet.column_letter(date_col)}{row_no}",
+                            type_ref,
+                        )
                     )
     df = pd.DataFrame(out, columns=COLUMNS)
     dupes = df[df.duplicated(["la_code", "framework", "published_date", "area"], keep=False)]
