@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from ofsted_record.site import assets, frames, maps
+from ofsted_record.site.audit import DRAW_ALL_JS
 from ofsted_record.site.councils import write_council_pages
 from ofsted_record.site.embed import chart_html
 
@@ -80,6 +81,7 @@ def _check(
                 )
                 page.goto(f"{base}/{path}", wait_until="networkidle")
                 ids = page.eval_on_selector_all(".orc-vega", "els => els.map(e => e.id)")
+                page.evaluate(DRAW_ALL_JS)  # charts draw as they come near the screen
                 for chart_id in ids:
                     page.wait_for_selector(
                         f"#{chart_id} svg .mark-group, #{chart_id} svg path", timeout=15000
@@ -148,3 +150,53 @@ def test_quarto_missing_message_is_clear(monkeypatch):
     monkeypatch.setattr(build.sys, "executable", "/nonexistent/python")
     with pytest.raises(build.QuartoMissing, match="QUARTO"):
         build.find_quarto(install=False)
+
+
+def test_charts_draw_as_they_come_near_the_screen(tmp_path, chromium_path, chromium_args, serve):
+    """A chart far below the screen is not drawn at load (a long page's charts drawn at once
+    blocked a phone's main thread); scrolled to, it draws; a chart a page script drives (with
+    params) draws at once wherever it is."""
+    from playwright.sync_api import sync_playwright
+
+    spec = {
+        "description": "A test chart",
+        "data": {"values": [{"x": 1, "y": 2}, {"x": 2, "y": 3}]},
+        "mark": "point",
+        "encoding": {"x": {"field": "x", "type": "quantitative"}},
+        "width": "container",
+        "height": 100,
+    }
+    driven = {**spec, "params": [{"name": "p", "value": 1}]}
+    page_html = _shell(
+        "lazy",
+        [
+            chart_html(spec, "top", raw_block=False),
+            '<div style="height:6000px"></div>',
+            chart_html(spec, "far", raw_block=False),
+            chart_html(driven, "driven", raw_block=False),
+        ],
+        0,
+    )
+    assets.write_bundle(tmp_path)
+    assets.write_favicon(tmp_path)
+    (tmp_path / "index.html").write_text(page_html)
+    base = serve(tmp_path)
+    drawn = "id => !!document.querySelector(`#chart-${id} svg`)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=chromium_args)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 800})
+            page.goto(f"{base}/index.html", wait_until="networkidle")
+            page.wait_for_function(drawn, arg="top", timeout=15000)
+            page.wait_for_function(drawn, arg="driven", timeout=15000)
+            page.wait_for_timeout(300)
+            assert not page.evaluate(drawn, "far")
+            page.evaluate(DRAW_ALL_JS)
+            page.wait_for_function(drawn, arg="far", timeout=15000)
+            # the embed's promise resolves to the view, for page scripts
+            assert page.evaluate(
+                "async () => typeof (await document.getElementById('chart-far').orcEmbed)"
+                ".view.signal === 'function'"
+            )
+        finally:
+            browser.close()

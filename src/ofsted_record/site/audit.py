@@ -48,6 +48,18 @@ CHART_TEXT = ", ".join(
     )
 )
 
+# Charts draw when they come near the screen (site.embed): bring each into view as a reader
+# scrolling down would, then go back to the top, so every chart is drawn before measuring.
+DRAW_ALL_JS = """
+async () => {
+  for (const el of document.querySelectorAll('.orc-vega')) {
+    el.scrollIntoView({block: 'center'});
+    await new Promise((done) => setTimeout(done, 30));
+  }
+  window.scrollTo(0, 0);
+}
+"""
+
 # Runs in the page: everything measurable without axe, as one JSON-able object.
 PAGE_PROBE = """
 (textSelector) => {
@@ -170,6 +182,7 @@ async def _audit_one(context, base: str, root: Path, path: str, width: int, axe:
         if landed != path and (root / landed).is_file():  # a redirect: count the real page
             found.expected_charts = expected_charts(root, landed)
         if found.expected_charts:
+            await page.evaluate(DRAW_ALL_JS)
             # A chart that never draws is reported by chart_problems; measure the rest anyway.
             with suppress(Exception):
                 await page.wait_for_function(

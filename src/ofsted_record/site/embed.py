@@ -18,6 +18,8 @@ import altair as alt
 from ofsted_record.embeds.scriptjson import script_json as shared_script_json
 
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}
+# How far below (or above) the screen a chart starts drawing, so it is ready when it scrolls in.
+LAZY_MARGIN = "600px 0px"
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
@@ -183,6 +185,10 @@ def chart_html(
         + (_key_html(key) if key else "")
     )
     labelled = f' aria-labelledby="{div_id}-title"' if head else ""
+    # Drawn when it comes near the screen, not all at load: a long page's charts drawn at once
+    # blocked a phone's main thread for over a second. A chart a page script drives (it has
+    # params: the maps' month) is drawn at once.
+    eager = bool(spec.get("params"))
     reserve = _reserved_height(spec)
     style = "width:100%" + (f";min-height:{reserve}" if reserve else "")
     body = (
@@ -195,7 +201,14 @@ def chart_html(
         f'<script type="module">{{{FIT_JS}const el=document.getElementById("{div_id}");'
         f"const spec={script_json(spec)};"
         f"if(el.clientWidth<{NARROW})fit(spec,el.clientWidth);"
-        f"vegaEmbed(el,spec,{script_json(EMBED_OPTIONS)}).catch((error)=>console.error(error));}}"
+        # el.orcEmbed: vega-embed's promise, kept so a page script can reach the chart's view
+        "el.orcEmbed=new Promise((ok,no)=>{"
+        f"const draw=()=>vegaEmbed(el,spec,{script_json(EMBED_OPTIONS)}).then(ok,no);"
+        f"if({'false' if eager else 'true'}&&'IntersectionObserver' in window){{"
+        "const io=new IntersectionObserver((seen)=>{if(seen.some((e)=>e.isIntersecting)){"
+        f"io.disconnect();draw();}}}},{{rootMargin:'{LAZY_MARGIN}'}});io.observe(el);}}"
+        "else draw();});"
+        "el.orcEmbed.catch((error)=>console.error(error));}"
         "</script>"
     )
     return f"```{{=html}}\n{body}\n```\n" if raw_block else body + "\n"
