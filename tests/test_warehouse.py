@@ -260,3 +260,18 @@ def test_north_lincolnshire_not_outstanding_while_inspectors_on_site(con) -> Non
         assert row["inspection_id"] != "80527-2017-09-04", rule
     after = _row(queries.standing(con, date(2017, 7, 31), "ended_by"), "813")
     assert (after["inspection_id"], after["grade"]) == ("80527-2017-09-04", "outstanding")
+
+
+def test_connections_draw_no_progress_bar(warehouse_path):
+    """In a notebook or a site page DuckDB draws a slow query's progress bar as a Jupyter
+    widget, and Quarto then loads widget code from a CDN (seen on a busy machine)."""
+    from ofsted_record.fulltext import store
+    from ofsted_record.warehouse import connect
+
+    for con in (connect(warehouse_path), store.connect()):
+        try:
+            assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (
+                False,
+            )
+        finally:
+            con.close()

@@ -231,6 +231,7 @@ def connect() -> duckdb.DuckDBPyConnection:
     path = config.warehouse_path()
     if path.exists():
         con = duckdb.connect(str(path), read_only=True)
+        con.execute("SET enable_progress_bar = false")  # no widget over search results
         if _has_tables(con, "report_paragraphs", "report_files"):
             return con
         con.close()

@@ -54,7 +54,10 @@ DRAW_ALL_JS = """
 async () => {
   for (const el of document.querySelectorAll('.orc-vega')) {
     el.scrollIntoView({block: 'center'});
-    await new Promise((done) => setTimeout(done, 30));
+    // stay until it has drawn (up to 10 s): a chart only passed by may not be seen at all
+    for (let waited = 0; !el.querySelector('svg') && waited < 10000; waited += 50) {
+      await new Promise((done) => setTimeout(done, 50));
+    }
   }
   window.scrollTo(0, 0);
 }

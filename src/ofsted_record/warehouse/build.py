@@ -251,4 +251,8 @@ def connect(path: Path | None = None, *, read_only: bool = True) -> duckdb.DuckD
     path = Path(path or config.warehouse_path())
     if not path.exists():
         raise FileNotFoundError(f"{path} not found: run `make warehouse` (or `make data`) first")
-    return duckdb.connect(str(path), read_only=read_only)
+    # No progress bar: in a notebook or a site page DuckDB draws it as a Jupyter widget when a
+    # query runs over 2 s (a busy machine), and Quarto then loads widget code from a CDN.
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute("SET enable_progress_bar = false")
+    return con
