@@ -96,6 +96,20 @@ def run(url: str, desktop: bool) -> dict:
         "lcp_s": audits["largest-contentful-paint"]["numericValue"] / 1000,
         "tbt_ms": audits["total-blocking-time"]["numericValue"],
         "cls": audits["cumulative-layout-shift"]["numericValue"],
+        # what keeps accessibility under 100, and what blocks the first paint
+        "a11y_failing": [
+            ref["id"]
+            for ref in report["categories"]["accessibility"]["auditRefs"]
+            if ref.get("weight")
+            and (audits[ref["id"]].get("score") or 0) < 1
+            and audits[ref["id"]].get("scoreDisplayMode") == "binary"
+        ],
+        "blocking": [
+            item["url"].rsplit("/", 1)[-1]
+            for item in audits.get("render-blocking-resources", {})
+            .get("details", {})
+            .get("items", [])
+        ],
     }
 
 
@@ -103,6 +117,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--desktop", action="store_true", help="desktop preset, not mobile")
     parser.add_argument("--site", type=Path, default=ROOT / "_site")
+    parser.add_argument("--only", action="append", choices=list(KINDS), help="page kind(s)")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         raise SystemExit(f"{LIGHTHOUSE} missing: run `make lighthouse`")
@@ -115,6 +130,8 @@ def main() -> None:
     print(f"{'page kind':18} {'perf':>5} {'a11y':>5} {'LCP s':>6} {'TBT ms':>7} {'CLS':>6}")
     try:
         for kind, path in KINDS.items():
+            if args.only and kind not in args.only:
+                continue
             if not (args.site / path).exists():
                 print(f"{kind:18} (not rendered)")
                 continue
@@ -123,6 +140,10 @@ def main() -> None:
                 f"{kind:18} {r['performance']:5d} {r['accessibility']:5d} {r['lcp_s']:6.2f} "
                 f"{r['tbt_ms']:7.0f} {r['cls']:6.3f}"
             )
+            if r["a11y_failing"]:
+                print(f"{'':18} accessibility audits failing: {', '.join(r['a11y_failing'])}")
+            if r["blocking"]:
+                print(f"{'':18} render-blocking: {len(r['blocking'])} files")
     finally:
         server.shutdown()
 
