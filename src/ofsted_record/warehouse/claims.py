@@ -96,12 +96,28 @@ FROM latest JOIN councils_on(CAST(? AS DATE)) USING (la_code)
 # 5. "getting worse not better" (2016): share inadequate among SIF results published each year,
 # and direction of change for councils inspected twice.
 SIF_BY_YEAR = """
-SELECT year(published_date) AS year, count(*) AS inspections,
+SELECT year(published_date) AS year,
+       CASE framework WHEN 'sif' THEN 'first' ELSE 'reinspection' END AS kind,
+       count(*) AS inspections,
        count(*) FILTER (WHERE overall_grade = 'inadequate') AS inadequate,
        count(*) FILTER (WHERE overall_grade = 'inadequate') / count(*) AS share_inadequate
 FROM inspection_facts
 WHERE framework IN ('sif', 'sif_reinspection') AND overall_grade IS NOT NULL
-GROUP BY ALL ORDER BY year
+GROUP BY ALL ORDER BY year, kind
+"""
+# Re-inspections under the framework were of councils found inadequate before, so they are
+# kept apart: mixed in, they make a year with many of them (2018) look worse than it was.
+RESULT_KINDS = {"first": "First inspections", "reinspection": "Re-inspections"}
+# How many re-inspected councils had been judged inadequate at their first inspection.
+REINSPECTED_AFTER_INADEQUATE = """
+SELECT count(*) AS reinspections,
+       count(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM inspection_facts AS f
+           WHERE f.la_code = r.la_code AND f.framework = 'sif'
+             AND f.overall_grade = 'inadequate' AND f.published_date < r.published_date
+       )) AS after_inadequate
+FROM inspection_facts AS r
+WHERE r.framework = 'sif_reinspection' AND r.overall_grade IS NOT NULL
 """
 CHANGES_UP_TO = """
 SELECT change, count(*) AS n FROM transitions
@@ -277,22 +293,38 @@ def claim_six_months(con: duckdb.DuckDBPyConnection) -> ClaimResult:
     )
 
 
+def _share(rows: pd.DataFrame) -> tuple[int, int, float]:
+    inadequate, inspections = int(rows["inadequate"].sum()), int(rows["inspections"].sum())
+    return inadequate, inspections, (inadequate / inspections if inspections else float("nan"))
+
+
 def claim_getting_worse(con: duckdb.DuckDBPyConnection) -> ClaimResult:
     by_year = con.execute(SIF_BY_YEAR).df()
     changes = dict(con.execute(CHANGES_UP_TO, [date(2016, 12, 31)]).fetchall())
-    early = by_year[by_year["year"] <= 2015]
-    late = by_year[by_year["year"] == 2016]
-    share_early = (
-        early["inadequate"].sum() / early["inspections"].sum() if len(early) else float("nan")
-    )
-    share_2016 = late["inadequate"].sum() / late["inspections"].sum() if len(late) else float("nan")
-    worse = share_2016 > share_early
+    first = by_year[by_year["kind"] == "first"]
+    re_ = by_year[by_year["kind"] == "reinspection"]
+    early_first = _share(first[first["year"] <= 2015])
+    late_first = _share(first[first["year"] == 2016])
+    early_all = _share(by_year[by_year["year"] <= 2015])
+    late_all = _share(by_year[by_year["year"] == 2016])
+    re_all = _share(re_)
+    # The verdict rests on first inspections: re-inspections are of councils already failing.
+    worse = late_first[2] > early_first[2]
     verdict = "supported" if worse else "not supported"
+    n_re, after_inadequate = con.execute(REINSPECTED_AFTER_INADEQUATE).fetchone()
+    before = f"All {n_re}" if after_inadequate == n_re else f"{after_inadequate} of {n_re}"
+    busiest = re_.sort_values(["inspections", "year"], ascending=[False, True]).iloc[0]
     finding = (
-        f"Share of SIF results that were inadequate: {share_early:.0%} in 2014-15, "
-        f"{share_2016:.0%} in 2016. Councils inspected twice by the end of 2016: "
-        f"{changes.get('improved', 0)} improved, {changes.get('same', 0)} same, "
-        f"{changes.get('declined', 0)} declined."
+        f"First inspections under the single inspection framework found "
+        f"{_ratio_phrase(*early_first[:2])} councils inadequate in 2014-15 and "
+        f"{_ratio_phrase(*late_first[:2])} in 2016. Counting every result, re-inspections "
+        f"included: {early_all[2]:.0%} in 2014-15, {late_all[2]:.0%} in 2016. {before} "
+        f"re-inspections were of councils judged inadequate at their first inspection; "
+        f"{_ratio_phrase(*re_all[:2])} were "
+        f"inadequate again, {int(busiest['inadequate'])} of {int(busiest['inspections'])} in "
+        f"{int(busiest['year'])}, the year most of them were published. Councils inspected "
+        f"twice by the end of 2016: {changes.get('improved', 0)} improved, "
+        f"{changes.get('same', 0)} same, {changes.get('declined', 0)} declined."
     )
     return ClaimResult(
         "getting-worse",
@@ -301,7 +333,16 @@ def claim_getting_worse(con: duckdb.DuckDBPyConnection) -> ClaimResult:
         verdict,
         finding,
         SIF_BY_YEAR,
-        {"share_2014_15": share_early, "share_2016": share_2016, **changes},
+        {
+            "share_first_2014_15": early_first[2],
+            "share_first_2016": late_first[2],
+            "share_2014_15": early_all[2],
+            "share_2016": late_all[2],
+            "reinspections": re_all[1],
+            "reinspections_inadequate": re_all[0],
+            "reinspections_after_inadequate": after_inadequate,
+            **changes,
+        },
         by_year,
     )
 
