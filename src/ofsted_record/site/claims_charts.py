@@ -89,6 +89,8 @@ def claim_chart(result: ClaimResult) -> alt.TopLevelMixin | None:
         return survival_chart(km)
     if result.slug == "getting-worse" and result.table is not None:
         return getting_worse_chart(result)
+    if result.slug == "not-money" and result.table is not None:
+        return spending_chart(result)
     return None
 
 
@@ -172,4 +174,89 @@ def getting_worse_chart(result: ClaimResult) -> alt.LayerChart:
         description=description,
         width="container",
         height=alt.Step(16),
+    )
+
+
+def spending_chart(result: ClaimResult) -> alt.LayerChart:
+    """Median spending per child (as a share of the year's median council) by grade, with the
+    number of inspections behind each bar drawn beside it."""
+    f = result.figures
+    data = result.table.assign(
+        median=result.table["median"].round(4),
+        # two lines inside the bar: the grade, then the figure and its n (fits 320 px)
+        label=[
+            f"{g}\n{m:.0%}, {int(n)} inspections"
+            for g, m, n in zip(
+                result.table["group"],
+                result.table["median"],
+                result.table["inspections"],
+                strict=True,
+            )
+        ],
+        ink=["#ffffff", "#1f1f1f", "#ffffff"][: len(result.table)],
+    )
+    gap = f["median_inadequate"] - f["median_good_or_better"]
+    heading = (
+        "Councils judged inadequate did not spend less per child than those judged good or better"
+        if gap >= 0
+        else "Councils judged inadequate spent less per child than those judged good or better"
+    )
+    colours = alt.Scale(
+        domain=list(data["group"]),
+        range=[
+            GRADE_COLOURS["good"],
+            GRADE_COLOURS["requires_improvement"],
+            GRADE_COLOURS["inadequate"],
+        ],
+    )
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("group:N", title=None, sort=list(data["group"]), axis=None),
+            x=alt.X(
+                "median:Q",
+                title="Spending per child, share of the median council's",
+                axis=alt.Axis(format="%", values=[0, 0.5, 1]),
+                scale=alt.Scale(domain=[0, 1.1]),
+            ),
+            color=alt.Color("group:N", scale=colours, legend=None),
+            tooltip=[
+                alt.Tooltip("group:N", title="Grade"),
+                alt.Tooltip("median:Q", format=".0%", title="Median spending"),
+                alt.Tooltip("inspections:Q", title="Inspections"),
+            ],
+        )
+    )
+    labels = bars.mark_text(align="left", dx=6, fontSize=12, lineBreak="\n").encode(
+        x=alt.datum(0), text="label:N", color=alt.Color("ink:N", scale=None)
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"x": [1.0]}))
+        .mark_rule(color=MUTED, strokeDash=[4, 3])
+        .encode(x="x:Q")
+    )
+    return alt.layer(bars, rule, labels).properties(
+        title=title(
+            heading,
+            "Median spending per child on children's and young people's services in the last "
+            "financial year before each full inspection, as a share of the median council's "
+            f"that year (dashed line: the median council). Rank correlation with a worse grade "
+            f"{f['rho']:.2f} ({f['n']} inspections). An association, not a cause.",
+            SOURCE_RECORD.replace(
+                "Ofsted record analysis",
+                "DfE section 251 outturn and ONS population estimates; Ofsted record analysis",
+            ),
+        ),
+        description=(
+            "Bar chart of median spending per child as a share of the median council's, by the "
+            "grade of the inspection that followed: "
+            + "; ".join(
+                f"{r.group.lower()} {r.median:.0%} ({r.inspections} inspections)"
+                for r in data.itertuples()
+            )
+            + "."
+        ),
+        width="container",
+        height=alt.Step(48),
     )

@@ -347,6 +347,112 @@ def claim_getting_worse(con: duckdb.DuckDBPyConnection) -> ClaimResult:
     )
 
 
+# 7. "It is not necessarily a problem that needs more money" (reporting of December 2015):
+# each full inspection's overall grade beside the council's spending per child in the latest
+# financial year ended before it, as a multiple of the median council's that year.
+GRADED_WHOLE_SERVICE = """
+SELECT la_code, CAST(published_date AS DATE) AS date, overall_grade AS grade
+FROM inspection_facts WHERE whole_service AND overall_grade IS NOT NULL
+"""
+SPENDING_MEASURES = """
+SELECT la_code, year, measure, value FROM context_measures WHERE measure IN (?, ?)
+"""
+SPEND_MEASURE = "spend_cyp_gross"
+POPULATION_MEASURE = "population_0_17"
+GRADE_GROUPS = {
+    "outstanding": "Good or outstanding",
+    "good": "Good or outstanding",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
+MONEY_CAVEAT = (
+    "This is an association, not a cause: spending follows need (more children in care cost "
+    "more), a struggling council may spend more to recover, and each year's cash is compared "
+    "only with the same year's median council."
+)
+
+
+def spending_by_grade(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each graded full inspection with the council's spending per child (relative to the
+    year's median council) in the latest financial year ended before publication."""
+    from ofsted_record.context import analysis
+
+    judgements = con.execute(GRADED_WHOLE_SERVICE).df()
+    measures = con.execute(SPENDING_MEASURES, [SPEND_MEASURE, POPULATION_MEASURE]).df()
+    per_child = analysis.per_child(measures, SPEND_MEASURE, POPULATION_MEASURE)
+    name = f"{SPEND_MEASURE}_per_child"
+    relative = analysis.relative_to_year_median(per_child, name)
+    joined = analysis.attach_measure(judgements, relative, f"{name}_relative")
+    joined["group"] = joined["grade"].map(GRADE_GROUPS)
+    return joined.dropna(subset=["group"]).reset_index(drop=True)
+
+
+def _fin_year(year_ending_march: int) -> str:
+    """2016 (the year to 31 March 2016) → '2015-16', as DfE writes it."""
+    year = int(year_ending_march)
+    return f"{year - 1}-{year % 100:02d}"
+
+
+def claim_not_money(con: duckdb.DuckDBPyConnection) -> ClaimResult:
+    from ofsted_record.context import analysis
+
+    joined = spending_by_grade(con)
+    corr = analysis.spearman_with_ci(joined["grade_rank"], joined["value"])
+    order = list(dict.fromkeys(GRADE_GROUPS.values()))
+    table = (
+        joined.groupby("group")["value"]
+        .agg(inspections="size", median="median")
+        .reindex(order)
+        .reset_index()
+    )
+    medians = table.set_index("group")["median"]
+    inad, better = medians["Inadequate"], medians["Good or outstanding"]
+    # Worse grades going clearly with less money would count against the claim; anything else
+    # is consistent with it (the record cannot show what more money would have done).
+    verdict = "not supported" if corr["ci_high"] < 0 else "broadly supported"
+    years = joined["measure_year"]
+    n_inad = int(table.set_index("group").loc["Inadequate", "inspections"])
+    finding = (
+        f"Councils judged inadequate had spent {inad:.0%} of the median council's spending per "
+        f"child on children's and young people's services in the last financial year before the "
+        f"report ({n_inad} inspections), against {better:.0%} for councils judged good or outstanding. Across "
+        f"all {corr['n']} full inspections with a spending figure ({joined['la_code'].nunique()} "
+        f"councils, financial years {_fin_year(years.min())} to {_fin_year(years.max())}), "
+        f"the rank correlation between spending and a worse grade was {corr['rho']:.2f} (95% "
+        f"interval {corr['ci_low']:.2f} to {corr['ci_high']:.2f}): "
+        + (
+            "worse grades went with less money. "
+            if corr["ci_high"] < 0
+            else (
+                "worse grades went with more money, if anything. "
+                if corr["ci_low"] > 0
+                else "no clear link either way. "
+            )
+        )
+        + MONEY_CAVEAT
+    )
+    return ClaimResult(
+        "not-money",
+        "It is not necessarily a problem that needs more money",
+        "Reporting in December 2015",
+        verdict,
+        finding,
+        GRADED_WHOLE_SERVICE + SPENDING_MEASURES,
+        {
+            "rho": corr["rho"],
+            "ci_low": corr["ci_low"],
+            "ci_high": corr["ci_high"],
+            "n": corr["n"],
+            "councils": int(joined["la_code"].nunique()),
+            "median_inadequate": float(inad),
+            "median_good_or_better": float(better),
+            "first_year": int(years.min()),
+            "last_year": int(years.max()),
+        },
+        table,
+    )
+
+
 def claim_climbie(con: duckdb.DuckDBPyConnection) -> ClaimResult:
     first = con.execute("SELECT min(published_date) FROM inspections").fetchone()[0]
     finding = (
@@ -371,9 +477,19 @@ CHECKERS = (
     claim_quarter_face_intervention,
     claim_six_months,
     claim_getting_worse,
+    claim_not_money,
     claim_climbie,
 )
 
 
 def check_all(con: duckdb.DuckDBPyConnection) -> list[ClaimResult]:
-    return [checker(con) for checker in CHECKERS]
+    results = [checker(con) for checker in CHECKERS]
+    for result in results:
+        # No address is invented: a claim whose original is not among the project's sources
+        # is named in words.
+        if not result.source:
+            result.source = (
+                f"{result.said_by}; the original is not among this project's sources, so no "
+                "link is given"
+            )
+    return results
