@@ -379,3 +379,19 @@ def test_deep_dive_unknown_council_fails_first_with_close_matches(warehouse_path
     assert "council='Sunderlnd'" in failure.evalue and "Sunderland (394)" in failure.evalue
     assert failure.partial is not None and failure.partial.exists()
     assert not (tmp_path / "07_council_deep_dive-sunderlnd.ipynb").exists()
+
+
+def test_notebooks_quote_the_one_headline(executed) -> None:
+    """Where a notebook says how many councils are inadequate now, it quotes
+    ``headline.headline`` (same figure, denominator and date as the story and the README)."""
+    from ofsted_record.headline import headline
+    from ofsted_record.warehouse import connect
+
+    with connect() as con:
+        h = headline(con)
+    quoted = re.compile(r"(\d+) of (\d+) councils \((\d+%)\) were judged inadequate")
+    for name in ("02_national_picture", "03_maps"):
+        text = _outputs_text(executed[name])
+        assert f"**Headline:** {h.sentence()}" in text, name
+        found = set(quoted.findall(text))
+        assert found == {(str(h.inadequate), str(h.councils), h.percent)}, (name, found)
