@@ -315,7 +315,8 @@ def test_a_date_passed_in_changes_the_output(executed, tmp_path, con) -> None:
     expected = queries.standing(con, dt.date(2016, 3, 31), "ended_by")
     n_then = int((expected["grade"] == "inadequate").sum())
     then, now = _outputs_text(path), _outputs_text(executed["02_national_picture"])
-    assert f"On 31 March 2016, **{n_then} councils** were inadequate" in then
+    # the headline sentence (headline.headline) for that date, denominator included
+    assert f"On 31 March 2016, {n_then} of {len(expected)} councils" in then
     assert "On 31 March 2016" not in now and then != now
     # Every council listed then was inadequate then, since a day on or before it.
     listed = re.findall(r"^\|\s+\d+ \| ([^|]+?)\s+\| (\d+ \w+ \d{4})\s+\|", then, re.M)
