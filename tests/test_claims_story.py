@@ -163,3 +163,67 @@ def test_every_claim_names_its_source_in_words_or_with_a_link(con) -> None:
     by_slug = {r.slug: r for r in results}
     assert by_slug["nineteen-of-74"].source_url
     assert "no link" in by_slug["not-money"].source and not by_slug["not-money"].source_url
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_new_claim_charts_fit_a_phone(con, tmp_path, chromium_path, chromium_args) -> None:
+    """Both new charts drawn by the site's own Vega bundle in Chromium at 320 and 390 px: no
+    text outside its SVG or the viewport, and the chart as wide as its container."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from playwright.sync_api import sync_playwright
+
+    from ofsted_record.site import assets
+    from ofsted_record.site.embed import chart_html
+
+    by_slug = {r.slug: r for r in claims.check_all(con)}
+    fragments = [
+        chart_html(claim_chart(by_slug[slug]), f"claim-{slug}", raw_block=False)
+        for slug in ("getting-worse", "not-money")
+    ]
+    assets.write_bundle(tmp_path)
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width"><title>claims</title>'
+        '<script type="module" src="embeds/lib/vega-bundle.js"></script></head>'
+        f"<body style='margin:0;padding:8px'><main>{''.join(fragments)}</main></body></html>"
+    )
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=tmp_path))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    measure = """() => [...document.querySelectorAll('.orc-vega')].map(div => {
+        const svg = div.querySelector('svg'); const box = svg.getBoundingClientRect();
+        const out = [...svg.querySelectorAll('text')].filter(t => {
+            const r = t.getBoundingClientRect();
+            return r.width > 0 && (r.right > box.right + 1 || r.left < box.left - 1
+                                   || r.right > window.innerWidth);
+        }).map(t => t.textContent);
+        return [div.id, box.width, div.getBoundingClientRect().width, out];
+    })"""
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path, args=chromium_args)
+            try:
+                for width in (320, 390):
+                    page = browser.new_page(viewport={"width": width, "height": 800})
+                    page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+                    for chart_id in ("chart-claim-getting-worse", "chart-claim-not-money"):
+                        page.wait_for_selector(
+                            f"#{chart_id} svg .mark-text text", state="attached", timeout=15000
+                        )
+                    for chart_id, svg_w, div_w, outside in page.evaluate(measure):
+                        assert outside == [], (width, chart_id, outside)
+                        assert svg_w >= 0.9 * div_w, (width, chart_id, svg_w, div_w)
+                    page.close()
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
