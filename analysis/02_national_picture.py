@@ -44,6 +44,7 @@ from ofsted_record.charts.national import national_chart
 from ofsted_record.charts.palette import GRADE_COLOURS, GRADE_ORDER, label
 from ofsted_record.charts.regions import regions_chart
 from ofsted_record.charts.transitions import transitions_chart
+from ofsted_record.headline import headline
 from ofsted_record.notebooks import as_date, setup_display
 from ofsted_record.warehouse import connect, queries
 
@@ -75,8 +76,7 @@ rules
 
 # %%
 monthly = {
-    each: queries.national_monthly(con, each).query("as_at <= @data_end")
-    for each in queries.RULES
+    each: queries.national_monthly(con, each).query("as_at <= @data_end") for each in queries.RULES
 }
 for each, frame in monthly.items():
     print(each)
@@ -219,8 +219,16 @@ print(latest["status"].value_counts().to_string())
 graded = latest[latest["status"] == "graded"]
 share = graded["grade"].value_counts(normalize=True)
 assert abs(share.sum() - 1) < 1e-9
+# The headline (one definition, ofsted_record.headline): share of every council in being.
+head = headline(con, data_end.date(), rule)
+assert (head.councils, head.inadequate) == (
+    len(latest),
+    int((graded["grade"] == "inadequate").sum()),
+)
+say(f"**Headline:** {head.sentence()}")
 say(
-    f"On {data_end:%-d %B %Y}, {len(latest)} councils "
+    f"Shares of the councils with a grade, not of all councils: on {data_end:%-d %B %Y}, "
+    f"{len(latest)} councils "
     f"existed; {len(graded)} had an overall grade: "
     + ", ".join(
         f"{label(g).lower()} {n} ({share[g]:.0%})"
@@ -244,9 +252,7 @@ regional = queries.regional_monthly(con, rule)
 last_month = regional.loc[regional["as_at"] <= data_end, "as_at"].max()
 regional_latest = regional[regional["as_at"] == last_month]
 print(regional_latest["grade"].value_counts().to_string())
-regions = for_stacked_chart(
-    regional_latest.rename(columns={"as_at": "date"}), ["date", "region"]
-)
+regions = for_stacked_chart(regional_latest.rename(columns={"as_at": "date"}), ["date", "region"])
 assert ((regions.groupby("region")["share"].sum() - 1).abs() < 1e-9).all()
 assert regions["councils"].sum() == len(latest)
 regions.pivot(index="region", columns="grade", values="councils").fillna(0).astype(int)
@@ -310,16 +316,17 @@ assert set(now["la_code"]) == set(latest.loc[latest["grade"] == "inadequate", "l
     "every inadequate council is in a spell"
 )
 assert (now["since"] <= data_end).all()
+assert len(now) == head.inadequate, "the table lists the headline's councils"
 now["years"] = (data_end - now["since"]).dt.days / 365.25
 if len(now):
     first = now.iloc[0]
     say(
-        f"On {data_end:%-d %B %Y}, **{len(now)} councils** were inadequate (rule `{rule}`). "
+        f"{head.sentence()} Counted by the rule `{rule}`. "
         f"The longest-standing: {first['council']}, inadequate since "
         f"{first['since']:%-d %B %Y} ({first['years']:.1f} years)."
     )
 else:
-    say(f"On {data_end:%-d %B %Y}, no council was inadequate (rule `{rule}`).")
+    say(f"{head.sentence()} Counted by the rule `{rule}`.")
 now.assign(
     since=now["since"].dt.strftime("%-d %B %Y"),
     first_report=now["first_published"].dt.strftime("%-d %B %Y"),

@@ -36,6 +36,7 @@ from IPython.display import Markdown, display
 from ofsted_record import geography
 from ofsted_record.charts import queries as chart_queries
 from ofsted_record.charts.palette import ALL_GRADES, grade_scale, label
+from ofsted_record.headline import headline
 from ofsted_record.notebooks import as_date, setup_display
 from ofsted_record.warehouse import connect, queries
 
@@ -80,6 +81,14 @@ standing["grade_label"] = standing["grade_code"].map(label)
 standing["as_at"] = pd.to_datetime(standing["as_at"]).dt.date
 print(standing["status"].value_counts().to_string())
 assert standing["grade_code"].notna().all()
+# On the chosen date the maps show the headline (one definition, ofsted_record.headline).
+head = headline(con, data_end, rule)
+on_end = standing[standing["as_at"] == data_end]
+assert (head.councils, head.inadequate) == (
+    len(on_end),
+    int((on_end["grade"] == "inadequate").sum()),
+)
+say(f"**Headline:** {head.sentence()}")
 pd.crosstab(standing["as_at"], standing["grade_label"], margins=True)
 
 # %% [markdown]

@@ -90,7 +90,7 @@ def test_six_months_uses_every_spell(con) -> None:
 
 def test_every_claim_has_a_verdict_query_and_finding(con) -> None:
     results = claims.check_all(con)
-    assert len(results) == 6
+    assert len(results) == 7
     for result in results:
         assert result.verdict in {
             "supported",

@@ -315,7 +315,8 @@ def test_a_date_passed_in_changes_the_output(executed, tmp_path, con) -> None:
     expected = queries.standing(con, dt.date(2016, 3, 31), "ended_by")
     n_then = int((expected["grade"] == "inadequate").sum())
     then, now = _outputs_text(path), _outputs_text(executed["02_national_picture"])
-    assert f"On 31 March 2016, **{n_then} councils** were inadequate" in then
+    # the headline sentence (headline.headline) for that date, denominator included
+    assert f"On 31 March 2016, {n_then} of {len(expected)} councils" in then
     assert "On 31 March 2016" not in now and then != now
     # Every council listed then was inadequate then, since a day on or before it.
     listed = re.findall(r"^\|\s+\d+ \| ([^|]+?)\s+\| (\d+ \w+ \d{4})\s+\|", then, re.M)
@@ -379,3 +380,19 @@ def test_deep_dive_unknown_council_fails_first_with_close_matches(warehouse_path
     assert "council='Sunderlnd'" in failure.evalue and "Sunderland (394)" in failure.evalue
     assert failure.partial is not None and failure.partial.exists()
     assert not (tmp_path / "07_council_deep_dive-sunderlnd.ipynb").exists()
+
+
+def test_notebooks_quote_the_one_headline(executed) -> None:
+    """Where a notebook says how many councils are inadequate now, it quotes
+    ``headline.headline`` (same figure, denominator and date as the story and the README)."""
+    from ofsted_record.headline import headline
+    from ofsted_record.warehouse import connect
+
+    with connect() as con:
+        h = headline(con)
+    quoted = re.compile(r"(\d+) of (\d+) councils \((\d+%)\) were judged inadequate")
+    for name in ("02_national_picture", "03_maps"):
+        text = _outputs_text(executed[name])
+        assert f"**Headline:** {h.sentence()}" in text, name
+        found = set(quoted.findall(text))
+        assert found == {(str(h.inadequate), str(h.councils), h.percent)}, (name, found)

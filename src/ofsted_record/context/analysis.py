@@ -207,3 +207,27 @@ def compare_with_neighbours(
         ]
     )
     return pd.concat([out, summary], ignore_index=True).assign(measure=measure, year=year)
+
+
+def per_child(
+    measures: pd.DataFrame, spend: str, population: str = "population_0_17"
+) -> pd.DataFrame:
+    """``spend`` divided by the council's children aged 0-17 in the same year (long table in,
+    long table out, measure ``{spend}_per_child``); years without both figures are left out."""
+    cols = ["la_code", "year", "value"]
+    s = measures.loc[(measures["measure"] == spend) & measures["value"].notna(), cols]
+    p = measures.loc[(measures["measure"] == population) & (measures["value"] > 0), cols]
+    out = s.merge(p, on=["la_code", "year"], suffixes=("_spend", "_children"))
+    out["value"] = out["value_spend"] / out["value_children"]
+    out["measure"] = f"{spend}_per_child"
+    return out[["la_code", "year", "measure", "value"]].reset_index(drop=True)
+
+
+def relative_to_year_median(measures: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Each council's value as a multiple of the median council's in the same year (measure
+    ``{measure}_relative``). Cash spending rose every year while grades improved, so raw cash
+    would mostly measure the passage of time; this compares councils with their own year."""
+    m = measures.loc[(measures["measure"] == measure) & measures["value"].notna()].copy()
+    m["value"] = m["value"] / m.groupby("year")["value"].transform("median")
+    m["measure"] = f"{measure}_relative"
+    return m[["la_code", "year", "measure", "value"]].reset_index(drop=True)

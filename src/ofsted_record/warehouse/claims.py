@@ -96,12 +96,28 @@ FROM latest JOIN councils_on(CAST(? AS DATE)) USING (la_code)
 # 5. "getting worse not better" (2016): share inadequate among SIF results published each year,
 # and direction of change for councils inspected twice.
 SIF_BY_YEAR = """
-SELECT year(published_date) AS year, count(*) AS inspections,
+SELECT year(published_date) AS year,
+       CASE framework WHEN 'sif' THEN 'first' ELSE 'reinspection' END AS kind,
+       count(*) AS inspections,
        count(*) FILTER (WHERE overall_grade = 'inadequate') AS inadequate,
        count(*) FILTER (WHERE overall_grade = 'inadequate') / count(*) AS share_inadequate
 FROM inspection_facts
 WHERE framework IN ('sif', 'sif_reinspection') AND overall_grade IS NOT NULL
-GROUP BY ALL ORDER BY year
+GROUP BY ALL ORDER BY year, kind
+"""
+# Re-inspections under the framework were of councils found inadequate before, so they are
+# kept apart: mixed in, they make a year with many of them (2018) look worse than it was.
+RESULT_KINDS = {"first": "First inspections", "reinspection": "Re-inspections"}
+# How many re-inspected councils had been judged inadequate at their first inspection.
+REINSPECTED_AFTER_INADEQUATE = """
+SELECT count(*) AS reinspections,
+       count(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM inspection_facts AS f
+           WHERE f.la_code = r.la_code AND f.framework = 'sif'
+             AND f.overall_grade = 'inadequate' AND f.published_date < r.published_date
+       )) AS after_inadequate
+FROM inspection_facts AS r
+WHERE r.framework = 'sif_reinspection' AND r.overall_grade IS NOT NULL
 """
 CHANGES_UP_TO = """
 SELECT change, count(*) AS n FROM transitions
@@ -277,22 +293,38 @@ def claim_six_months(con: duckdb.DuckDBPyConnection) -> ClaimResult:
     )
 
 
+def _share(rows: pd.DataFrame) -> tuple[int, int, float]:
+    inadequate, inspections = int(rows["inadequate"].sum()), int(rows["inspections"].sum())
+    return inadequate, inspections, (inadequate / inspections if inspections else float("nan"))
+
+
 def claim_getting_worse(con: duckdb.DuckDBPyConnection) -> ClaimResult:
     by_year = con.execute(SIF_BY_YEAR).df()
     changes = dict(con.execute(CHANGES_UP_TO, [date(2016, 12, 31)]).fetchall())
-    early = by_year[by_year["year"] <= 2015]
-    late = by_year[by_year["year"] == 2016]
-    share_early = (
-        early["inadequate"].sum() / early["inspections"].sum() if len(early) else float("nan")
-    )
-    share_2016 = late["inadequate"].sum() / late["inspections"].sum() if len(late) else float("nan")
-    worse = share_2016 > share_early
+    first = by_year[by_year["kind"] == "first"]
+    re_ = by_year[by_year["kind"] == "reinspection"]
+    early_first = _share(first[first["year"] <= 2015])
+    late_first = _share(first[first["year"] == 2016])
+    early_all = _share(by_year[by_year["year"] <= 2015])
+    late_all = _share(by_year[by_year["year"] == 2016])
+    re_all = _share(re_)
+    # The verdict rests on first inspections: re-inspections are of councils already failing.
+    worse = late_first[2] > early_first[2]
     verdict = "supported" if worse else "not supported"
+    n_re, after_inadequate = con.execute(REINSPECTED_AFTER_INADEQUATE).fetchone()
+    before = f"All {n_re}" if after_inadequate == n_re else f"{after_inadequate} of {n_re}"
+    busiest = re_.sort_values(["inspections", "year"], ascending=[False, True]).iloc[0]
     finding = (
-        f"Share of SIF results that were inadequate: {share_early:.0%} in 2014-15, "
-        f"{share_2016:.0%} in 2016. Councils inspected twice by the end of 2016: "
-        f"{changes.get('improved', 0)} improved, {changes.get('same', 0)} same, "
-        f"{changes.get('declined', 0)} declined."
+        f"First inspections under the single inspection framework found "
+        f"{_ratio_phrase(*early_first[:2])} councils inadequate in 2014-15 and "
+        f"{_ratio_phrase(*late_first[:2])} in 2016. Counting every result, re-inspections "
+        f"included: {early_all[2]:.0%} in 2014-15, {late_all[2]:.0%} in 2016. {before} "
+        f"re-inspections were of councils judged inadequate at their first inspection; "
+        f"{_ratio_phrase(*re_all[:2])} were "
+        f"inadequate again, {int(busiest['inadequate'])} of {int(busiest['inspections'])} in "
+        f"{int(busiest['year'])}, the year most of them were published. Councils inspected "
+        f"twice by the end of 2016: {changes.get('improved', 0)} improved, "
+        f"{changes.get('same', 0)} same, {changes.get('declined', 0)} declined."
     )
     return ClaimResult(
         "getting-worse",
@@ -301,8 +333,123 @@ def claim_getting_worse(con: duckdb.DuckDBPyConnection) -> ClaimResult:
         verdict,
         finding,
         SIF_BY_YEAR,
-        {"share_2014_15": share_early, "share_2016": share_2016, **changes},
+        {
+            "share_first_2014_15": early_first[2],
+            "share_first_2016": late_first[2],
+            "share_2014_15": early_all[2],
+            "share_2016": late_all[2],
+            "reinspections": re_all[1],
+            "reinspections_inadequate": re_all[0],
+            "reinspections_after_inadequate": after_inadequate,
+            **changes,
+        },
         by_year,
+    )
+
+
+# 7. "It is not necessarily a problem that needs more money" (reporting of December 2015):
+# each full inspection's overall grade beside the council's spending per child in the latest
+# financial year ended before it, as a multiple of the median council's that year.
+GRADED_WHOLE_SERVICE = """
+SELECT la_code, CAST(published_date AS DATE) AS date, overall_grade AS grade
+FROM inspection_facts WHERE whole_service AND overall_grade IS NOT NULL
+"""
+SPENDING_MEASURES = """
+SELECT la_code, year, measure, value FROM context_measures WHERE measure IN (?, ?)
+"""
+SPEND_MEASURE = "spend_cyp_gross"
+POPULATION_MEASURE = "population_0_17"
+GRADE_GROUPS = {
+    "outstanding": "Good or outstanding",
+    "good": "Good or outstanding",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
+MONEY_CAVEAT = (
+    "This is an association, not a cause: spending follows need (more children in care cost "
+    "more), a struggling council may spend more to recover, and each year's cash is compared "
+    "only with the same year's median council."
+)
+
+
+def spending_by_grade(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each graded full inspection with the council's spending per child (relative to the
+    year's median council) in the latest financial year ended before publication."""
+    from ofsted_record.context import analysis
+
+    judgements = con.execute(GRADED_WHOLE_SERVICE).df()
+    measures = con.execute(SPENDING_MEASURES, [SPEND_MEASURE, POPULATION_MEASURE]).df()
+    per_child = analysis.per_child(measures, SPEND_MEASURE, POPULATION_MEASURE)
+    name = f"{SPEND_MEASURE}_per_child"
+    relative = analysis.relative_to_year_median(per_child, name)
+    joined = analysis.attach_measure(judgements, relative, f"{name}_relative")
+    joined["group"] = joined["grade"].map(GRADE_GROUPS)
+    return joined.dropna(subset=["group"]).reset_index(drop=True)
+
+
+def _fin_year(year_ending_march: int) -> str:
+    """2016 (the year to 31 March 2016) → '2015-16', as DfE writes it."""
+    year = int(year_ending_march)
+    return f"{year - 1}-{year % 100:02d}"
+
+
+def claim_not_money(con: duckdb.DuckDBPyConnection) -> ClaimResult:
+    from ofsted_record.context import analysis
+
+    joined = spending_by_grade(con)
+    corr = analysis.spearman_with_ci(joined["grade_rank"], joined["value"])
+    order = list(dict.fromkeys(GRADE_GROUPS.values()))
+    table = (
+        joined.groupby("group")["value"]
+        .agg(inspections="size", median="median")
+        .reindex(order)
+        .reset_index()
+    )
+    medians = table.set_index("group")["median"]
+    inad, better = medians["Inadequate"], medians["Good or outstanding"]
+    # Worse grades going clearly with less money would count against the claim; anything else
+    # is consistent with it (the record cannot show what more money would have done).
+    verdict = "not supported" if corr["ci_high"] < 0 else "broadly supported"
+    years = joined["measure_year"]
+    n_inad = int(table.set_index("group").loc["Inadequate", "inspections"])
+    finding = (
+        f"Councils judged inadequate had spent {inad:.0%} of the median council's spending per "
+        f"child on children's and young people's services in the last financial year before the "
+        f"report ({n_inad} inspections), against {better:.0%} for councils judged good or outstanding. Across "
+        f"all {corr['n']} full inspections with a spending figure ({joined['la_code'].nunique()} "
+        f"councils, financial years {_fin_year(years.min())} to {_fin_year(years.max())}), "
+        f"the rank correlation between spending and a worse grade was {corr['rho']:.2f} (95% "
+        f"interval {corr['ci_low']:.2f} to {corr['ci_high']:.2f}): "
+        + (
+            "worse grades went with less money. "
+            if corr["ci_high"] < 0
+            else (
+                "worse grades went with more money, if anything. "
+                if corr["ci_low"] > 0
+                else "no clear link either way. "
+            )
+        )
+        + MONEY_CAVEAT
+    )
+    return ClaimResult(
+        "not-money",
+        "It is not necessarily a problem that needs more money",
+        "Reporting in December 2015",
+        verdict,
+        finding,
+        GRADED_WHOLE_SERVICE + SPENDING_MEASURES,
+        {
+            "rho": corr["rho"],
+            "ci_low": corr["ci_low"],
+            "ci_high": corr["ci_high"],
+            "n": corr["n"],
+            "councils": int(joined["la_code"].nunique()),
+            "median_inadequate": float(inad),
+            "median_good_or_better": float(better),
+            "first_year": int(years.min()),
+            "last_year": int(years.max()),
+        },
+        table,
     )
 
 
@@ -330,9 +477,19 @@ CHECKERS = (
     claim_quarter_face_intervention,
     claim_six_months,
     claim_getting_worse,
+    claim_not_money,
     claim_climbie,
 )
 
 
 def check_all(con: duckdb.DuckDBPyConnection) -> list[ClaimResult]:
-    return [checker(con) for checker in CHECKERS]
+    results = [checker(con) for checker in CHECKERS]
+    for result in results:
+        # No address is invented: a claim whose original is not among the project's sources
+        # is named in words.
+        if not result.source:
+            result.source = (
+                f"{result.said_by}; the original is not among this project's sources, so no "
+                "link is given"
+            )
+    return results
