@@ -8,6 +8,7 @@ every number in the prose is an inline expression over these values (ints and
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import altair as alt
@@ -183,19 +184,24 @@ def context_chart(corr: pd.DataFrame, width: int | str = "container") -> alt.Lay
         f"association is with {strongest['label'].lower()} (rho {strongest['rho']:.2f}); "
         "every correlation is between -1 and 1 and none shows cause."
     )
-    y = alt.Y("label:N", title=None, sort=order)
+    # The x-axis spans the intervals (and zero), not a fixed -0.5 to 0.5 that left most of it
+    # empty; each measure's name sits above its row, so a phone keeps the width for the dots.
+    lo = math.floor((min(data["ci_low"].min(), 0.0) - 0.02) * 10) / 10
+    hi = math.ceil((max(data["ci_high"].max(), 0.0) + 0.02) * 10) / 10
+    y = alt.Y("label:N", title=None, sort=order, axis=None)
     base = alt.Chart(data)
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#8c8c8c").encode(x="x:Q")
-    bars = base.mark_rule(strokeWidth=2, color="#595959").encode(
+    bars = base.mark_rule(strokeWidth=2, color="#595959", yOffset=7).encode(
         y=y,
         x=alt.X(
             "ci_low:Q",
             title="Rank correlation with a worse grade (Spearman rho)",
-            scale=alt.Scale(domain=[-0.5, 0.5]),
+            scale=alt.Scale(domain=[lo, hi], nice=False),
+            axis=alt.Axis(grid=False),
         ),
         x2="ci_high:Q",
     )
-    dots = base.mark_point(filled=True, size=90, color="#0b3c78").encode(
+    dots = base.mark_point(filled=True, size=70, color="#0b3c78", yOffset=7, opacity=1).encode(
         y=y,
         x="rho:Q",
         tooltip=[
@@ -206,6 +212,9 @@ def context_chart(corr: pd.DataFrame, width: int | str = "container") -> alt.Lay
             alt.Tooltip("n:Q", title="Inspections"),
         ],
     )
+    names = base.mark_text(
+        align="left", baseline="bottom", dy=-1, fontSize=12, color="#222222"
+    ).encode(y=y, x=alt.datum(lo), text="label:N")
     spend = data[data["label"] == SPEND_LABEL]
     heading = f"Worse grades went most with a higher {strongest['label'].lower()}"
     if len(spend):
@@ -216,7 +225,7 @@ def context_chart(corr: pd.DataFrame, width: int | str = "container") -> alt.Lay
             else ("a link with more money" if row["rho"] > 0 else "a link with less money")
         )
         heading += f"; spending per child showed {link}"
-    return alt.layer(zero, bars, dots).properties(
+    return alt.layer(zero, bars, dots, names).properties(
         title=title(
             heading,
             "Association between a council's grade and its demand, workforce and spending figures "
@@ -228,7 +237,7 @@ def context_chart(corr: pd.DataFrame, width: int | str = "container") -> alt.Lay
         ),
         description=description,
         width=width,
-        height=alt.Step(28),
+        height=alt.Step(40),
     )
 
 
