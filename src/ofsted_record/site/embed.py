@@ -189,7 +189,9 @@ def chart_html(
         f'<script type="module">{{{FIT_JS}const el=document.getElementById("{div_id}");'
         f"const spec={script_json(spec)};"
         f"if(el.clientWidth<{NARROW})fit(spec,el.clientWidth);"
-        f"vegaEmbed(el,spec,{script_json(EMBED_OPTIONS)}).catch((error)=>console.error(error));}}"
+        # the embed's promise kept on the element: a page script can reach the chart's view
+        f"el.orcEmbed=vegaEmbed(el,spec,{script_json(EMBED_OPTIONS)});"
+        "el.orcEmbed.catch((error)=>console.error(error));}"
         "</script>"
     )
     return f"```{{=html}}\n{body}\n```\n" if raw_block else body + "\n"
