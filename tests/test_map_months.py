@@ -337,18 +337,18 @@ def test_counts_beside_the_maps_match_the_warehouse(
         opened.move_to(payload["months"].index(month))
         h = headline(con, _day(status, month))
         rows = opened.page.eval_on_selector_all(
-            "#month-counts tbody tr",
+            ".orc-month-counts tbody tr",
             "rows => rows.map(r => [r.querySelector('th').textContent,"
             " ...[...r.querySelectorAll('td')].map(c => c.textContent)])",
         )
         by_label = {label: (int(n), share) for label, n, share in rows}
         assert by_label["Inadequate"][0] == h.inadequate
-        assert opened.page.text_content("#month-counts tfoot td") == str(h.councils)
+        assert opened.page.text_content(".orc-month-counts tfoot td") == str(h.councils)
         table = frames.standing_on(con, _day(status, month))
         for label, (n, share) in by_label.items():
             assert n == int((table["grade_label"] == label).sum()), (month, label)
             assert share == maps.percent(n, len(table))
-        assert maps.month_text(month) in opened.page.text_content("#month-counts caption")
+        assert maps.month_text(month) in opened.page.text_content(".orc-month-counts caption")
     assert not opened.errors
 
 

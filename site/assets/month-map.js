@@ -15,12 +15,12 @@ const PLAY_MS = 800;
 const section = document.getElementById("month-control");
 const data = JSON.parse(document.getElementById("map-months").textContent);
 const slider = document.getElementById("month-slider");
-const playButton = section.querySelector(".orc-month-play");
+const playButton = document.querySelector(".orc-month-play");
 const announce = document.getElementById("month-announce");
-const nowText = section.querySelector(".orc-month-now");
-const caption = section.querySelector(".orc-month-caption");
-const countsBody = document.querySelector("#month-counts tbody");
-const countsTotal = document.querySelector("#month-counts tfoot td");
+const nowText = document.querySelector(".orc-month-now");
+const caption = document.querySelector(".orc-month-caption");
+const countsBody = document.querySelector(".orc-month-counts tbody");
+const countsTotal = document.querySelector(".orc-month-counts tfoot td");
 const pickInput = document.getElementById("council-pick");
 const historyBox = document.getElementById("council-history");
 const root = section.dataset.root || "";
@@ -121,7 +121,7 @@ function play() {
 
 slider.addEventListener("input", () => show(Number(slider.value)));
 playButton.addEventListener("click", () => (timer === null ? play() : stop()));
-for (const button of section.querySelectorAll("[data-step]")) {
+for (const button of document.querySelectorAll(".orc-month-bar [data-step]")) {
   button.addEventListener("click", () => {
     stop();
     show(current + Number(button.dataset.step));

@@ -361,10 +361,10 @@ def month_control_html(payload: dict[str, Any], url_prefix: str = "") -> str:
     total = payload["counts"][last][-1]
     options = "".join(f'<option value="{esc(c[1])}"></option>' for c in payload["councils"])
     first = month_text(payload["months"][0])
+    # The bar (month, buttons, slider) stays in view while the maps scroll under it (sticky,
+    # so it must be a sibling of the maps, not inside the counts' section).
     return (
-        '<section class="orc-month" id="month-control" aria-label="Choose the month the maps show"'
-        f' data-root="{esc(url_prefix)}">\n'
-        '<div class="orc-month-bar">'
+        '<div class="orc-month-bar" role="group" aria-label="Month shown on the maps">'
         f'<p class="orc-month-now" aria-hidden="true">{esc(month)}</p>'
         '<div class="orc-month-buttons">'
         '<button type="button" class="btn btn-outline-secondary btn-sm" data-step="-1"'
@@ -380,8 +380,11 @@ def month_control_html(payload: dict[str, Any], url_prefix: str = "") -> str:
         f' aria-valuetext="{esc(month)}">'
         '<p class="visually-hidden" aria-live="polite" id="month-announce"></p>'
         "</div>\n"
+        '<section class="orc-month" id="month-control"'
+        ' aria-label="Councils in the chosen month"'
+        f' data-root="{esc(url_prefix)}">\n'
         '<div class="orc-month-panels">'
-        '<table class="table table-sm orc-month-counts" id="month-counts">'
+        '<table class="table table-sm orc-month-counts" data-quarto-disable-processing="true">'
         f'<caption>Councils by overall grade in <span class="orc-month-caption">{esc(month)}'
         "</span></caption>"
         '<thead><tr><th scope="col">Overall grade</th><th scope="col">Councils</th>'
