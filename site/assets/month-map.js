@@ -168,6 +168,26 @@ function pick() {
 pickInput.addEventListener("input", pick);
 pickInput.addEventListener("change", pick);
 
+// The bar sticks just under the site's header while the header shows (Quarto fixes it at the
+// top on wide screens and slides it away on scroll), else at the top of the screen.
+const bar = document.querySelector(".orc-month-bar");
+const header = document.getElementById("quarto-header");
+function placeBar() {
+  const fixed = header && ["fixed", "sticky"].includes(getComputedStyle(header).position);
+  bar.style.top = `${fixed ? Math.max(0, Math.round(header.getBoundingClientRect().bottom)) : 0}px`;
+}
+if (header) {
+  // again once the header has finished sliding in or out
+  const soon = () => {
+    placeBar();
+    window.setTimeout(placeBar, 400);
+  };
+  window.addEventListener("scroll", soon, { passive: true });
+  window.addEventListener("resize", soon);
+  header.addEventListener("transitionend", placeBar);
+  placeBar();
+}
+
 // ?month=2016-03 restores the month; anything else shows the latest.
 const asked = new URLSearchParams(window.location.search).get("month");
 const start = asked ? data.months.indexOf(asked) : -1;
