@@ -389,3 +389,50 @@ def test_no_request_leaves_loopback_and_no_console_error(browser, server, width:
     assert not opened.errors
     # nothing wider than the screen
     assert opened.page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.fixture(scope="module")
+def map_embeds(tmp_path_factory, con):
+    """The two map embeds, built as ``ofsted-record embeds`` builds them, served on loopback."""
+    from ofsted_record.charts.catalogue import by_slug
+    from ofsted_record.embeds.build import build
+
+    root = tmp_path_factory.mktemp("map-embeds")
+    handler = functools.partial(_Quiet, directory=str(root))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    report = build(con, root, entries=[by_slug("map"), by_slug("hex-map")], site_url=url)
+    assert not report.failed, report.failed
+    yield url
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("slug", ["map", "hex-map"])
+def test_map_embeds_read_the_month_from_their_address(browser, map_embeds, slug: str) -> None:
+    """An embed shows a year (each council on 31 March): the last 31 March on or before the
+    month's end; a month outside the record is the nearest year it has."""
+    errors: list[str] = []
+    for month, year in (
+        ("2016-03", "2016"),
+        ("2016-02", "2015"),
+        ("2021-11", "2021"),
+        ("2009-05", "2014"),
+        ("", None),
+    ):
+        page = browser.new_page(viewport={"width": 600, "height": 900})
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        query = f"?month={month}" if month else ""
+        page.goto(f"{map_embeds}/embeds/{slug}/index.html{query}", timeout=180000)
+        page.wait_for_selector("#chart svg .role-mark path", timeout=180000)
+        slider = page.locator("#chart input[type=range]")
+        expected = year or slider.get_attribute("max")  # no month: the latest year
+        page.wait_for_function(
+            "y => document.querySelector('#chart input[type=range]').value === y", arg=expected
+        )
+        page.close()
+    assert not errors
