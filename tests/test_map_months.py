@@ -130,6 +130,17 @@ def test_percent_rounds_halves_up() -> None:
     assert maps.percent(0, 152) == "0%" and maps.percent(152, 152) == "100%"
 
 
+def test_one_geometry_file_per_map_written_the_same_each_time(tmp_path) -> None:
+    stale = tmp_path / maps.GEO_FOLDER / "utla_2014.topojson"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{}", encoding="utf-8")
+    first = {p.name: p.read_bytes() for p in maps.copy_geography(tmp_path)}
+    assert sorted(first) == sorted(maps.geo_file(k) for k in maps.KINDS)
+    assert not stale.exists()  # an earlier layout's file is not published unused
+    again = {p.name: p.read_bytes() for p in maps.copy_geography(tmp_path)}
+    assert again == first
+
+
 # --- the page in Chromium -------------------------------------------------------------------
 
 

@@ -191,7 +191,7 @@ def grades_on(status: pd.DataFrame, month: str, grades: list[str]) -> dict[str, 
 
 def copy_geography(site: Path) -> list[Path]:
     """Write each map's TopoJSON of every vintage into ``site/assets/geo`` (deterministic;
-    rewritten only when it changes)."""
+    rewritten only when it changes) and remove any other TopoJSON there."""
     out = []
     for kind in KINDS:
         target = site / GEO_FOLDER / geo_file(kind)
@@ -200,6 +200,10 @@ def copy_geography(site: Path) -> list[Path]:
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             atomic_write_text(target, text)
         out.append(target)
+    # files of an earlier layout (one per vintage) would be published unused
+    for stale in (site / GEO_FOLDER).glob("*.topojson"):
+        if stale not in out:
+            stale.unlink()
     return out
 
 
