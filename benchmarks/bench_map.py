@@ -39,8 +39,7 @@ WIDTH = 390
 RUNS = 3
 SITE_ASSETS = Path(__file__).resolve().parents[1] / "site" / "assets"
 DRAWN = (
-    "() => ['chart-hex-map', 'chart-geo-map'].every(id => document.querySelectorAll("
-    "`#${id} svg .mark-shape path`).length >= 150)"
+    "ids => ids.every(id => document.querySelectorAll(`#${id} svg .mark-shape path`).length >= 150)"
 )
 
 
@@ -99,13 +98,13 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 def timings(root: Path, throttle: int = THROTTLE) -> dict[str, list[float]]:
     """Per load: ``scripts`` (the load event: the Vega bundle and the page's scripts run),
-    ``first`` (both maps drawn), ``move`` (control moved, both maps redrawn), in ms."""
+    ``hex`` (the hex map drawn), ``first`` (both maps drawn), ``move`` (control moved, both maps redrawn), in ms."""
     from playwright.sync_api import sync_playwright
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{httpd.server_address[1]}/index.html"
-    out: dict[str, list[float]] = {"scripts": [], "first": [], "move": []}
+    out: dict[str, list[float]] = {"scripts": [], "hex": [], "first": [], "move": []}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(
@@ -118,7 +117,14 @@ def timings(root: Path, throttle: int = THROTTLE) -> dict[str, list[float]]:
                     cdp = context.new_cdp_session(page)
                     cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
                     page.goto(url)
-                    page.wait_for_function(DRAWN, polling="raf", timeout=120000)
+                    # the hex map is the first the page shows (on a phone the only one in view)
+                    page.wait_for_function(
+                        DRAWN, arg=["chart-hex-map"], polling="raf", timeout=120000
+                    )
+                    out["hex"].append(page.evaluate("performance.now()"))
+                    page.wait_for_function(
+                        DRAWN, arg=["chart-hex-map", "chart-geo-map"], polling="raf", timeout=120000
+                    )
                     out["first"].append(page.evaluate("performance.now()"))
                     out["scripts"].append(
                         page.evaluate(
@@ -183,6 +189,7 @@ def main() -> int:
                 f"CPU throttled {throttle}x, {WIDTH} px: both maps drawn {median:.0f} ms "
                 f"after navigation (median of {runs}; budget {BUDGET_FIRST_DRAW_MS} ms: {flag}); "
                 f"Vega bundle and page scripts run by {statistics.median(t['scripts']):.0f} ms; "
+                f"hex map (the first in view) drawn by {statistics.median(t['hex']):.0f} ms; "
                 f"a move of the control redrawn in {statistics.median(t['move']):.0f} ms"
             )
     return 1 if over else 0
