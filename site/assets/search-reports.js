@@ -238,6 +238,7 @@
 
   async function run() {
     const run = ++serial;
+    delete root.dataset.done; // set again when this search is shown (tests and timings wait on it)
     toUrl();
     const needle = normalise(input.value);
     list.replaceChildren();
@@ -247,6 +248,7 @@
     if (!needle) {
       current = null;
       status.textContent = "Type a word or a phrase to search every report.";
+      root.dataset.done = "";
       return;
     }
     const started = performance.now();
@@ -264,12 +266,14 @@
     status.textContent = search.results.length
       ? `“${needle}” is on ${plural(search.results.length, "page")} of ${plural(reports.length, "report")}.`
       : `No report has “${needle}” with these filters.`;
-    if (!search.results.length) return;
-    drawYears(byYear, needle);
-    await showMore(run);
-    if (run !== serial) return;
-    csvButton.hidden = false;
+    if (search.results.length) {
+      drawYears(byYear, needle);
+      await showMore(run);
+      if (run !== serial) return;
+      csvButton.hidden = false;
+    }
     root.dataset.ms = String(Math.round(performance.now() - started));
+    root.dataset.done = needle;
   }
 
   const csvCell = (v) => {
