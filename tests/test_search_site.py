@@ -13,7 +13,6 @@ import csv
 import functools
 import io
 import re
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -27,8 +26,6 @@ from ofsted_record.site import search_index
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.corpus]
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / ".cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-PAGE = ROOT / "site" / "search-reports.qmd"
-ASSETS = ("search-reports.js", "search-reports.css")
 # Phrases readers search for (issue 15) and ones that test the matching rules: hyphens join
 # words ("multi-agency"; "agency" alone must not find it), no stemming ("drift" is not
 # "drifting"), numbers and hyphens inside a phrase.
@@ -50,14 +47,6 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-def page_block() -> str:
-    """The page's HTML block, as Quarto puts it in the rendered page."""
-    text = PAGE.read_text(encoding="utf-8")
-    match = re.search(r"```\{=html\}\n(.*?)\n```", text, re.S)
-    assert match, f"{PAGE}: no HTML block"
-    return match.group(1)
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, warehouse_path) -> Path:
     from ofsted_record.fulltext import store
@@ -68,18 +57,7 @@ def site(tmp_path_factory, warehouse_path) -> Path:
         search_index.build(con, site=root)
     finally:
         con.close()
-    (root / "assets").mkdir()
-    for name in ASSETS:
-        shutil.copy(ROOT / "site" / "assets" / name, root / "assets" / name)
-    (root / "index.html").write_text(
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<title>Search what inspectors wrote</title><link rel="icon" href="data:,">'
-        '<link rel="stylesheet" href="assets/search-reports.css"></head><body><main>'
-        f"<h1>Search what inspectors wrote</h1>{page_block()}</main>"
-        '<script src="assets/search-reports.js"></script></body></html>',
-        encoding="utf-8",
-    )
+    search_index.standalone_page(root)
     return root
 
 

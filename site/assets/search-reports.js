@@ -45,6 +45,9 @@
     return new RegExp(p, "gi");
   }
 
+  // What Pagefind is asked: the phrase in quotes (words in order), hyphens in words as indexed.
+  const quoted = (needle) => `"${needle.replace(/(?<=\w)-(?=\w)/g, JOINER)}"`;
+
   function option(select, value, text) {
     const o = document.createElement("option");
     o.value = value;
@@ -203,9 +206,11 @@
   async function showMore(run) {
     const batch = current.results.slice(current.shown, current.shown + PAGE_SIZE);
     current.shown += batch.length;
-    const datas = await Promise.all(batch.map((r) => r.data()));
-    if (run !== serial) return;
-    for (const data of datas) {
+    // all requested at once, each shown as soon as it and those before it have arrived
+    const pending = batch.map((r) => r.data());
+    for (const next of pending) {
+      const data = await next;
+      if (run !== serial) return;
       const report = info.reports[data.meta.report];
       const found = matching(data, current.needle);
       if (!found.length) continue; // words only joined across punctuation: not the phrase
@@ -252,8 +257,7 @@
       return;
     }
     const started = performance.now();
-    const query = `"${needle.replace(/(?<=\w)-(?=\w)/g, JOINER)}"`;
-    const search = await pagefind.search(query, { filters: filters(), sort: { date: "desc" } });
+    const search = await pagefind.search(quoted(needle), { filters: filters(), sort: { date: "desc" } });
     if (run !== serial) return;
     const reports = Object.entries(search.filters.report || {}).filter(([, n]) => n > 0);
     const byYear = {};
@@ -316,7 +320,10 @@
   let timer = 0;
   const soon = () => {
     clearTimeout(timer);
-    timer = setTimeout(run, 120);
+    // fetch the index chunks for the words typed so far while waiting for more typing
+    const needle = normalise(input.value);
+    if (pagefind && needle) pagefind.preload(quoted(needle), { filters: filters() });
+    timer = setTimeout(run, 100);
   };
   form.addEventListener("submit", (e) => {
     e.preventDefault();

@@ -250,6 +250,33 @@ def build(
     }
 
 
+PAGE_ASSETS = ("search-reports.js", "search-reports.css")
+
+
+def standalone_page(root: Path, site: Path | None = None) -> Path:
+    """``root/index.html``: the search page's own HTML block, script and stylesheet in a minimal
+    shell (no Quarto render), next to an index built into ``root`` (tests and benchmarks)."""
+    source = site or site_dir()
+    text = (source / "search-reports.qmd").read_text(encoding="utf-8")
+    match = re.search(r"```\{=html\}\n(.*?)\n```", text, re.S)
+    if not match:
+        raise ValueError(f"{source / 'search-reports.qmd'}: no HTML block")
+    (root / "assets").mkdir(parents=True, exist_ok=True)
+    for name in PAGE_ASSETS:
+        shutil.copy(source / "assets" / name, root / "assets" / name)
+    page = root / "index.html"
+    page.write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<title>Search what inspectors wrote</title><link rel="icon" href="data:,">'
+        '<link rel="stylesheet" href="assets/search-reports.css"></head><body><main>'
+        f"<h1>Search what inspectors wrote</h1>{match.group(1)}</main>"
+        '<script src="assets/search-reports.js"></script></body></html>',
+        encoding="utf-8",
+    )
+    return page
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=None, help="site folder (default: site/)")
