@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import functools
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -49,12 +48,8 @@ class _Counting(SimpleHTTPRequestHandler):
 
 def disk_usage(path: Path) -> tuple[int, int]:
     """Bytes of the files, and bytes they take on disk in whole blocks (as `du` counts)."""
-    out = subprocess.run(
-        ["du", "-sb", "--apparent-size", str(path)], capture_output=True, text=True
-    )
-    apparent = int(out.stdout.split()[0])
-    blocks = subprocess.run(["du", "-skL", str(path)], capture_output=True, text=True)
-    return apparent, int(blocks.stdout.split()[0]) * 1024
+    files = [p for p in path.resolve().rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files), sum(p.stat().st_blocks * 512 for p in files)
 
 
 def measure(base: str, query: str, chromium: str) -> dict[str, float]:
