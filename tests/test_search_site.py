@@ -318,3 +318,21 @@ def test_index_rebuilds_the_same(site: Path, tmp_path: Path) -> None:
         return sorted(bytes(sorted(gzip.decompress(p.read_bytes()))) for p in files)
 
     assert shuffled(a) == shuffled(b)
+
+
+def test_council_pages_link_to_their_search(site: Path, tmp_path: Path, con) -> None:
+    """Every council page with reports in the search links to the page with it chosen."""
+    import json
+    from urllib.parse import parse_qs, urlparse
+
+    from ofsted_record.site.councils import write_council_pages
+
+    write_council_pages(con, tmp_path)
+    searchable = set(
+        json.loads((search_index.index_dir(site) / "reports.json").read_bytes())["councils"]
+    )
+    linked = set()
+    for page in (tmp_path / "councils").glob("*.qmd"):
+        for href in re.findall(r'href="(\.\./search-reports\.html\?[^"]+)"', page.read_text()):
+            linked |= set(parse_qs(urlparse(href.replace("&amp;", "&")).query)["council"])
+    assert searchable <= linked, f"not linked: {sorted(searchable - linked)[:5]}"
