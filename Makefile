@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 CLI := $(VENV)/bin/ofsted-record
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv data data-always site-build site-render axe lighthouse extract register geography official context fulltext warehouse findings \
+.PHONY: help venv data data-always site-build site-render search-index axe lighthouse extract register geography official context fulltext warehouse findings \
         provenance charts embeds notebooks site refresh test lint benchmarks clean
 
 help:
@@ -63,9 +63,15 @@ site: data
 	  -- $(CLI) notebooks
 	$(MAKE) --no-print-directory site-build site-render
 
+# The search page's Pagefind index (site/search-index/): rebuilt only when the full-text store
+# or the code changes.
+search-index: venv
+	$(ONCHANGE) search-index --in $(CODE) data/processed/fulltext data/processed/inspections.csv \
+	  data/processed/judgements.csv site/search-index -- $(PY) -m ofsted_record.site.search_index
+
 # The site's generated parts (council pages, downloads, bundle, data-version stamps), then an
 # incremental Quarto render (only changed pages; see ofsted_record.site.build.render).
-site-build: venv
+site-build: venv search-index
 	$(ONCHANGE) site-build --in $(CODE) data/processed data/public/embeds site \
 	  -- $(CLI) site --no-render
 site-render: venv

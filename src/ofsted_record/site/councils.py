@@ -12,6 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import duckdb
 import jinja2
@@ -441,6 +442,7 @@ def page_text(rec: Record, la_code: str, summary: str) -> str:
             front_matter=Markup(front_matter(meta)),
             facts=facts,
             lineage=lineage(rec, la_code),
+            search_href=search_href(council.name),
             standing=standing_row(rec, la_code),
             standing_when=standing_when(rec, la_code),
             timeline=Markup(timeline),
@@ -455,6 +457,11 @@ def page_text(rec: Record, la_code: str, summary: str) -> str:
             said=said(rec, la_code),
         )
     )
+
+
+def search_href(name: str) -> str:
+    """The search page with this council's reports chosen (site/search-reports.qmd)."""
+    return "../search-reports.html?" + urlencode({"council": name})
 
 
 def listing_text(pages: list[CouncilPage], end: dt.date) -> str:

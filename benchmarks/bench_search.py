@@ -1,0 +1,142 @@
+"""The site search against its budgets (issue 15): index size, time to first results, bytes.
+
+Builds the Pagefind index from the full-text store into a temporary folder (timed), serves the
+search page's own HTML, script and stylesheet on loopback and, for each typical query in a
+fresh headless Chromium page (nothing cached), measures from the last keystroke to the first
+result on screen and the bytes transferred (Chrome's encoded lengths: what crosses the wire).
+Budgets: whole index <= 30 MB, first results <= 300 ms after typing, <= 1.5 MB per query.
+Prints the figures; exits non-zero only when something fails to run (a benchmark, not a test).
+
+    .venv/bin/python benchmarks/bench_search.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import sys
+import tempfile
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from ofsted_record.fulltext import store
+from ofsted_record.site import search_index
+
+QUERIES = ("agency staff", "caseloads", "drift", "child sexual exploitation")
+BUDGET_MB, BUDGET_MS, BUDGET_QUERY_MB = 30.0, 300.0, 1.5
+
+
+class _Counting(SimpleHTTPRequestHandler):
+    """Serves the files as stored and counts the bytes of each response body: the page's
+    requests and those of Pagefind's web worker, which a page's DevTools session does not see.
+    Pagefind's index files are stored gzipped; its script and wasm would be gzipped by a real
+    host, so their count here is an upper bound."""
+
+    sent: list[int] = []
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def copyfile(self, source, outputfile) -> None:
+        data = source.read()
+        _Counting.sent.append(len(data))
+        outputfile.write(data)
+
+
+def disk_usage(path: Path) -> tuple[int, int]:
+    """Bytes of the files, and bytes they take on disk in whole blocks (as `du` counts)."""
+    files = [p for p in path.resolve().rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files), sum(p.stat().st_blocks * 512 for p in files)
+
+
+def measure(base: str, query: str, chromium: str) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        sizes = _Counting.sent
+        sizes.clear()
+        page.goto(base + "index.html")
+        page.wait_for_function("document.getElementById('orc-search').dataset.done === ''")
+        page.wait_for_load_state("networkidle")
+        loaded = sum(sizes)
+        sizes.clear()
+        # time from the last keystroke to the first result in the list
+        page.evaluate(
+            """() => { window.__first = null;
+              new MutationObserver((_, o) => { if (document.querySelector('.orc-result')) {
+                window.__first = performance.now(); o.disconnect(); } })
+              .observe(document.getElementById('orc-results'), {childList: true}); }"""
+        )
+        page.type("#orc-q", query, delay=30)
+        typed = page.evaluate("performance.now()")
+        page.wait_for_function(
+            "q => document.getElementById('orc-search').dataset.done === q", arg=query
+        )
+        first = page.evaluate("window.__first")
+        page.wait_for_load_state("networkidle")
+        result = {
+            "first_ms": first - typed,
+            "search_ms": float(page.get_attribute("#orc-search", "data-ms")),
+            "query_mb": sum(sizes) / 1e6,
+            "load_mb": loaded / 1e6,
+        }
+        browser.close()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--index", type=Path, help="an index already built (site/search-index): time no build"
+    )
+    args = parser.parse_args(argv)
+    chromium = "/usr/bin/chromium"
+    with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+        root = Path(tmp)
+        if args.index:
+            search_index.index_dir(root).symlink_to(args.index.resolve())
+        else:
+            started = time.perf_counter()
+            con = store.connect()
+            try:
+                info = search_index.build(con, site=root)
+            finally:
+                con.close()
+            print(
+                f"index: {info['records']:,} paragraphs of {info['reports']:,} reports in "
+                f"{info['files']:,} files, built in {time.perf_counter() - started:.0f} s"
+            )
+        search_index.standalone_page(root)
+        apparent, on_disk = disk_usage(search_index.index_dir(root))
+        verdict = "within" if apparent / 1e6 <= BUDGET_MB else "OVER"
+        print(
+            f"index size: {apparent / 1e6:.1f} MB of files ({verdict} the {BUDGET_MB:.0f} MB "
+            f"budget); {on_disk / 1e6:.1f} MB of 4 KB disk blocks"
+        )
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Counting, directory=tmp))
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        try:
+            for query in QUERIES:
+                m = measure(base, query, chromium)
+                total = m["load_mb"] + m["query_mb"]
+                print(
+                    f"{query!r}: first results {m['first_ms']:.0f} ms after the last keystroke "
+                    f"(budget {BUDGET_MS:.0f}; includes the page's 120 ms pause for more "
+                    f"typing; the first 20 results all shown after {m['search_ms']:.0f} ms); {m['query_mb'] * 1000:.0f} KB for the query + "
+                    f"{m['load_mb'] * 1000:.0f} KB to open the page = {total:.2f} MB "
+                    f"(budget {BUDGET_QUERY_MB} MB)"
+                )
+        finally:
+            httpd.shutdown()
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} (2 cores)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,294 @@
+"""The site's search of what inspectors wrote: a Pagefind index of every report paragraph.
+
+One Pagefind custom record per paragraph (the unit `ofsted-record search` returns), its URL the
+report PDF at the page (``#page=N``). Filters: council, year, framework, overall grade, whether
+the paragraph is template text (printed word for word in 5+ reports, the store's boilerplate
+flag) and the report itself; the page's script reads the per-report filter counts Pagefind
+returns with every search to list the matching reports and count them per year without
+fetching a single paragraph. Built by ``python -m ofsted_record.site.search_index`` (``make
+site`` runs it only when the full-text store or this code changes).
+
+Pagefind writes the same bytes for the same records added in the same order (checked by
+``tests/test_search_site.py``), so records are added one at a time in paragraph order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from html import escape
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ofsted_record.fulltext import store
+from ofsted_record.site.paths import site_dir
+from ofsted_record.site.text import long_date
+
+INDEX_DIR = "search-index"  # under site/, published as site/search-index/
+REPORTS_FILE = "reports.json"
+# Matching as `ofsted-record search` matches: whole words as printed. An index language with no
+# Pagefind stemmer ("drift" must not find "drifting"; the browser falls back to the only index
+# there is), and hyphens inside words indexed as an undertie, a character Pagefind keeps inside
+# a word without also indexing its parts ("agency" must not find "multi-agency"; with a plain
+# hyphen Pagefind indexes "multi", "agency" and "multi-agency"). The page's script makes the
+# same change to what a reader types, and changes it back for display.
+INDEX_LANGUAGE = "zz"
+JOINER = "\u203f"
+_IN_WORD_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+# Pagefind joins a record's paragraphs with spaces; this mark (never in a report) ends each one,
+# so the page's script can split them again, and is a word to Pagefind, so no phrase runs on
+# from one paragraph into the next.
+PARAGRAPH_END = "\u00b6"
+# Filter choices in the order the page lists them (grades best first, as the warehouse ranks them).
+GRADE_ORDER = (
+    "Outstanding",
+    "Good",
+    "Requires improvement",
+    "Adequate",
+    "Inadequate",
+    "Not judged",
+    "No overall grade",
+)
+
+
+@cache
+def sql(name: str) -> str:
+    return resources.files("ofsted_record.site").joinpath("sql", f"{name}.sql").read_text()
+
+
+def index_dir(site: Path | None = None) -> Path:
+    return (site or site_dir()) / INDEX_DIR
+
+
+def records(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every paragraph with its report's council, date, framework and grade (paragraph order)."""
+    query = sql("search_records").replace("{meta}", store.meta_sql(con))
+    return con.execute(query).df()
+
+
+@dataclass(frozen=True)
+class Record:
+    content: list[str]  # the page's paragraphs, in order
+    meta: dict[str, str]
+    filters: dict[str, list[str]]
+    sort: dict[str, str]
+
+
+def _day(value: object) -> pd.Timestamp | None:
+    return pd.Timestamp(value) if pd.notna(value) else None
+
+
+def reports(df: pd.DataFrame) -> dict[str, dict[str, object]]:
+    """What a result shows about its report, once per report (reports.json), not per record."""
+    out: dict[str, dict[str, object]] = {}
+    first = df.drop_duplicates("inspection_id").sort_values("inspection_id")
+    for row in first.itertuples(index=False):
+        day = _day(row.published_date)
+        out[row.inspection_id] = {
+            "council": row.council,
+            "date": long_date(day) if day is not None else "date not known",
+            "iso": f"{day:%Y-%m-%d}" if day is not None else "",
+            "year": day.year if day is not None else None,
+            "framework": row.framework_label,
+            "grade": row.grade_label,
+            "pdf": row.source_url if isinstance(row.source_url, str) else "",
+        }
+    return out
+
+
+def reports_json(df: pd.DataFrame) -> str:
+    """reports.json: every report's details and the filter choices, in a stable byte order."""
+    info = reports(df)
+    years = sorted({r["year"] for r in info.values() if r["year"] is not None})
+    grades = {r["grade"] for r in info.values()}
+    payload = {
+        "reports": info,
+        "councils": sorted({r["council"] for r in info.values()}),
+        "frameworks": list(
+            df.sort_values(["published_date", "framework_label"])["framework_label"].unique()
+        ),
+        "grades": [g for g in GRADE_ORDER if g in grades] + sorted(grades - set(GRADE_ORDER)),
+        "years": years,
+        "reports_per_year": {str(y): sum(r["year"] == y for r in info.values()) for y in years},
+    }
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def to_records(df: pd.DataFrame) -> list[Record]:
+    """One Pagefind record per report page, template text apart from the rest.
+
+    A page, not a paragraph: 78,545 paragraph records came to 53 MB (each fragment carries its
+    own overhead), a page's ~15,000 records to well under the 30 MB budget. The page's
+    paragraphs are kept as separate elements; the page's script finds the matching ones.
+    """
+    out: list[Record] = []
+    keys = ["inspection_id", "page", "template"]
+    for (report, page, template), group in df.groupby(keys, sort=True):
+        row = group.iloc[0]
+        day = _day(row.published_date)
+        filters = {
+            "council": [row.council],
+            "framework": [row.framework_label],
+            "grade": [row.grade_label],
+            "template": ["yes" if template else "no"],
+            "report": [report],
+        }
+        if day is not None:
+            filters["year"] = [str(day.year)]
+        out.append(
+            Record(
+                content=list(group.sort_values("paragraph")["text"]),
+                meta={
+                    "title": row.council,
+                    "report": report,
+                    "page": str(int(page)),
+                    "paragraphs": " ".join(str(int(n)) for n in sorted(group["paragraph"])),
+                },
+                filters=filters,
+                sort={"date": f"{day:%Y-%m-%d}" if day is not None else "0000-00-00"},
+            )
+        )
+    return out
+
+
+def indexed_text(text: str) -> str:
+    """A paragraph as Pagefind indexes it: hyphens inside words joined (see ``JOINER``)."""
+    return _IN_WORD_HYPHEN.sub(JOINER, text)
+
+
+def record_html(r: Record) -> str:
+    """One record as the HTML page Pagefind reads: meta, filters and sort from tagged elements,
+    the page's paragraphs as the only indexed text."""
+    tags = [f'<p data-pagefind-meta="{k}">{escape(v)}</p>' for k, v in r.meta.items()]
+    tags += [
+        f'<p data-pagefind-filter="{k}">{escape(v)}</p>' for k, vs in r.filters.items() for v in vs
+    ]
+    tags += [f'<p data-pagefind-sort="{k}">{escape(v)}</p>' for k, v in r.sort.items()]
+    body = "".join(f"<p>{escape(indexed_text(t))} {PARAGRAPH_END}</p>" for t in r.content)
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>r</title></head><body>'
+        + "".join(tags)
+        + f"<main data-pagefind-body>{body}</main></body></html>"
+    )
+
+
+def _write(items: list[Record], out: Path) -> None:
+    """Run the Pagefind binary (shipped by ``pagefind[bin]``) over one HTML page per record.
+
+    Not the Python API's ``add_custom_record``: its client waits 0.1 s for every answer from
+    the binary, so 78,545 records would take over two hours; the binary reads the same records
+    from HTML pages in seconds.
+    """
+    from pagefind.service import get_executable
+
+    binary = get_executable()
+    if binary is None:
+        raise FileNotFoundError("the pagefind binary is missing: pip install 'pagefind[bin]'")
+    with tempfile.TemporaryDirectory(prefix="search-records-") as tmp:
+        pages = Path(tmp) / "r"
+        pages.mkdir()
+        width = len(str(len(items)))
+        for i, r in enumerate(items):
+            (pages / f"{i:0{width}d}.html").write_text(record_html(r), encoding="utf-8")
+        done = subprocess.run(
+            [
+                str(binary),
+                "--site",
+                tmp,
+                "--output-path",
+                str(out),
+                "--force-language",
+                INDEX_LANGUAGE,
+                f"--include-characters={PARAGRAPH_END}",
+                "--quiet",
+            ],
+            capture_output=True,
+            text=True,
+        )
+    if done.returncode:
+        raise RuntimeError(f"pagefind failed ({done.returncode}): {done.stderr or done.stdout}")
+
+
+def build(
+    con: duckdb.DuckDBPyConnection | None = None, site: Path | None = None
+) -> dict[str, object]:
+    """Write the Pagefind index to ``site/search-index/`` (replacing it); returns what it wrote."""
+    own = con is None
+    if con is None:
+        con = store.connect()
+    try:
+        df = records(con)
+    finally:
+        if own:
+            con.close()
+    if df.empty:
+        raise ValueError("the full-text store has no paragraphs: run `ofsted-record fulltext`")
+    out = index_dir(site)
+    if out.exists():
+        shutil.rmtree(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _write(to_records(df), out / "pagefind")
+    (out / REPORTS_FILE).write_text(reports_json(df), encoding="utf-8")
+    files = [p for p in out.rglob("*") if p.is_file()]
+    return {
+        "records": len(df),
+        "template": int(df["template"].sum()),
+        "reports": int(df["inspection_id"].nunique()),
+        "files": len(files),
+        "bytes": sum(p.stat().st_size for p in files),
+        "path": out,
+    }
+
+
+PAGE_ASSETS = ("search-reports.js", "search-reports.css")
+
+
+def standalone_page(root: Path, site: Path | None = None) -> Path:
+    """``root/index.html``: the search page's own HTML block, script and stylesheet in a minimal
+    shell (no Quarto render), next to an index built into ``root`` (tests and benchmarks)."""
+    source = site or site_dir()
+    text = (source / "search-reports.qmd").read_text(encoding="utf-8")
+    match = re.search(r"```\{=html\}\n(.*?)\n```", text, re.S)
+    if not match:
+        raise ValueError(f"{source / 'search-reports.qmd'}: no HTML block")
+    (root / "assets").mkdir(parents=True, exist_ok=True)
+    for name in PAGE_ASSETS:
+        shutil.copy(source / "assets" / name, root / "assets" / name)
+    page = root / "index.html"
+    page.write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<title>Search what inspectors wrote</title><link rel="icon" href="data:,">'
+        '<link rel="stylesheet" href="assets/search-reports.css"></head><body><main>'
+        f"<h1>Search what inspectors wrote</h1>{match.group(1)}</main>"
+        '<script src="assets/search-reports.js"></script></body></html>',
+        encoding="utf-8",
+    )
+    return page
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, default=None, help="site folder (default: site/)")
+    args = parser.parse_args(argv)
+    info = build(site=args.site)
+    print(
+        f"search index: {info['records']:,} paragraphs ({info['template']:,} template text) "
+        f"of {info['reports']:,} reports, {info['files']:,} files, "
+        f"{info['bytes'] / 1e6:.1f} MB in {info['path']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
