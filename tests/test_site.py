@@ -202,8 +202,14 @@ def test_quarto_config_and_navbar(built_site):
         if "```{python}" in (SITE / name).read_text(encoding="utf-8"):
             assert meta.get("jupyter") == "python3" and "data-version" in meta
         includes = meta.get("format", {}).get("html", {}).get("include-in-header", [])
-        for include in includes:
-            assert 'src="embeds/lib/vega-bundle.js"' in include["text"]
+        # what a page adds to its head is the site's own (the Vega bundle, a page's stylesheet)
+        for include in includes + meta.get("format", {}).get("html", {}).get(
+            "include-after-body", []
+        ):
+            refs = re.findall(r'(?:src|href)="([^"]+)"', include["text"])
+            assert refs, include
+            for ref in refs:
+                assert ref == "embeds/lib/vega-bundle.js" or ref.startswith("assets/"), ref
 
 
 def test_no_page_references_a_cdn(built_site):
