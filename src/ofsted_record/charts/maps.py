@@ -113,6 +113,22 @@ def reserve_css(kind: str, controls: int = 40) -> str:
     return f"calc({plot} + {controls}px)"
 
 
+def hex_labels(base: alt.Chart, properties: str, **channels: Any) -> alt.Chart:
+    """The hex map's short label on each hexagon, sized with the map (a hexagon is about
+    width / 17 pixels across), white on dark fills (``ink``). ``properties`` is where the
+    hexagon's properties are in each row (``properties`` or a lookup's ``geo.properties``);
+    ``channels`` adds the layer's own (tooltip, link)."""
+    return base.mark_text(
+        fontSize=alt.expr("clamp(width / 48, 6, 13)"), fontWeight=600, baseline="middle"
+    ).encode(
+        longitude=f"{properties}.cx:Q",
+        latitude=f"{properties}.cy:Q",
+        text=f"{properties}.label:N",
+        color=alt.Color("ink:N", scale=None, legend=None),
+        **channels,
+    )
+
+
 def map_title(heading: str, subtitle: str) -> alt.Title:
     """Title block with every line short enough for a phone; the (short) Source line last,
     on one line, as every chart's title block ends."""
@@ -268,13 +284,9 @@ def map_chart(
     layers = [shapes]
     if hex_map:
         layers.append(
-            base.mark_text(
-                fontSize=alt.expr("clamp(width / 48, 6, 13)"), fontWeight=600, baseline="middle"
-            ).encode(
-                longitude="geo.properties.cx:Q",
-                latitude="geo.properties.cy:Q",
-                text="geo.properties.label:N",
-                color=alt.Color("ink:N", scale=None, legend=None),
+            hex_labels(
+                base,
+                "geo.properties",
                 href=alt.Href("report:N"),
                 description=alt.Description("aria:N"),
                 tooltip=tooltip,

@@ -41,6 +41,7 @@ from ofsted_record.charts.common import day_month_year, pct
 from ofsted_record.charts.maps import (
     DARK_FILLS,
     height_patch,
+    hex_labels,
     map_geometry,
     map_title,
     reserve_css,
@@ -298,18 +299,7 @@ def england_map(
     )
     layers = [shape]
     if kind == "hex":
-        # Labels sized with the map: a hexagon is about width / 17 pixels across.
-        layers.append(
-            base.mark_text(
-                fontSize=alt.expr("clamp(width / 48, 6, 13)"), fontWeight=600, baseline="middle"
-            ).encode(
-                longitude="properties.cx:Q",
-                latitude="properties.cy:Q",
-                text="properties.label:N",
-                color=alt.Color("ink:N", scale=None, legend=None),
-                tooltip=tooltip,
-            )
-        )
+        layers.append(hex_labels(base, "properties", tooltip=tooltip))
     projection = {"type": "identity", "reflectY": True} if kind == "hex" else {"type": "mercator"}
     heading = "Grades on the hex map" if kind == "hex" else "England's councils"
     subtitle = (
