@@ -266,11 +266,9 @@ def test_every_chart_is_drawn(findings):
 
 
 def test_no_chart_text_clipped(findings):
-    bad = [
-        f"{f.label}: {c['chart']} {c['role']} '{c['text']}' ({c['why']})"
-        for f in findings
-        for c in f.clipped
-    ]
+    from ofsted_record.site.audit import clipped_text
+
+    bad = [line for f in findings for line in clipped_text(f)]
     assert not bad, "chart text cut off " + _listing(bad)
 
 
@@ -295,17 +293,13 @@ def small_phone(site_root, chromium_path, chromium_args):
 
 
 def test_every_page_kind_reads_on_a_320_px_phone(small_phone):
-    from ofsted_record.site.audit import chart_problems
+    from ofsted_record.site.audit import chart_problems, clipped_text
 
     assert {f.width for f in small_phone} == {320} and len(small_phone) >= len(EXPECTED)
     bad = [f"{f.label}: {f.error}" for f in small_phone if f.error]
     bad += [f"{f.label}: {f.scroll_width} px wide" for f in small_phone if f.scroll_width > 320]
     bad += [f"{f.label}: {p}" for f in small_phone for p in chart_problems(f)]
-    bad += [
-        f"{f.label}: {c['chart']} {c['role']} '{c['text']}' ({c['why']})"
-        for f in small_phone
-        for c in f.clipped
-    ]
+    bad += [line for f in small_phone for line in clipped_text(f)]
     bad += [f"{f.label}: {e}" for f in small_phone for e in f.console]
     assert not bad, "at 320 px " + _listing(bad)
 

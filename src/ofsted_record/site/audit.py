@@ -350,6 +350,11 @@ def chart_problems(f: PageFindings) -> list[str]:
     return problems
 
 
+def clipped_text(f: PageFindings) -> list[str]:
+    """'page @width: chart role 'text' (why)' for each piece of chart text cut off."""
+    return [f"{f.label}: {c['chart']} {c['role']} '{c['text']}' ({c['why']})" for c in f.clipped]
+
+
 # --- plain words: what a reader can read, without a browser ------------------------------------
 
 # Elements whose text a reader does not read as prose: scripts and styles, and code spans and
