@@ -128,4 +128,4 @@ benchmarks: warehouse
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
 clean:
-	rm -rf _site .quarto _freeze .cache/stamps .cache/site data/warehouse.duckdb data/public/embeds data/public/notebooks site/downloads site/embeds site/assets/geo
+	rm -rf _site .quarto _freeze/site_libs .cache/stamps .cache/site data/warehouse.duckdb data/public/embeds data/public/notebooks site/downloads site/embeds site/assets/geo

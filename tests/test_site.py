@@ -350,3 +350,37 @@ def test_render_warnings_are_kept_per_page():
     found = parse_warnings(log, "(project)")
     assert list(found) == ["site/councils/b.qmd"]
     assert "ref type 'council'" in found["site/councils/b.qmd"][0]
+
+
+def test_committed_frozen_results_match_the_committed_pages():
+    """`_freeze/site/` is committed so a fresh clone renders without kernels; Quarto keys each
+    page's frozen result by the md5 of its source (which carries the data-version stamp). A
+    stale committed result would silently cost a fresh clone every kernel run again, so the
+    committed pair must agree (checked in git, not the working tree, which a render rewrites)."""
+    import hashlib
+    import json
+    import subprocess
+
+    root = SITE.parent
+
+    def committed(path: str) -> bytes | None:
+        done = subprocess.run(
+            ["git", "show", f"HEAD:{path}"], cwd=root, capture_output=True, check=False
+        )
+        return done.stdout if done.returncode == 0 else None
+
+    if committed("_quarto.yml") is None:
+        pytest.skip("not a git checkout: no committed files to compare")
+    pages = [p for p in assets.computational_pages(SITE)]
+    assert pages, "no computational pages found"
+    stale = []
+    for page in pages:
+        rel = page.relative_to(root).as_posix()
+        source = committed(rel)
+        frozen = committed(f"_freeze/{rel[: -len('.qmd')]}/execute-results/html.json")
+        if source is None or frozen is None:
+            stale.append(f"{rel}: {'page' if source is None else 'frozen result'} not committed")
+            continue
+        if json.loads(frozen)["hash"] != hashlib.md5(source).hexdigest():
+            stale.append(f"{rel}: frozen result is for another version of the page")
+    assert not stale, "run `make site` and commit _freeze/site/: " + "; ".join(stale)
