@@ -8,7 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ofsted_record.official import explanations, matching, reasons, record
+from ofsted_record.official import explanations, grades, matching, reasons, record
+
+# Each grade as the table prints it (reconciliation compares the printed grade).
+PRINTED = {grade: raw for raw, grade in grades.GRADE_MAP.items()}
 
 
 def official_frame(rows: list[tuple[str, str, str, str, str, str]]) -> pd.DataFrame:
@@ -22,7 +25,7 @@ def official_frame(rows: list[tuple[str, str, str, str, str, str]]) -> pd.DataFr
                 "published_date": d,
                 "area": area,
                 "grade": grade,
-                "grade_raw": grade.replace("_", " ").capitalize(),
+                "grade_raw": PRINTED[grade],
                 "sheet_row": int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")),
                 "sheet_column": "header",
                 "sheet_cell": cell,

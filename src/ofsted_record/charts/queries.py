@@ -29,10 +29,6 @@ AREA = "overall_effectiveness"
 FIRST_MONTH = dt.date(2013, 11, 30)  # first month end of the single inspection framework
 NO_OVERALL_GRADE_STATUS = "no overall grade (2026 framework)"
 COUNCIL_AREAS = ("overall_effectiveness", "safeguarding")  # the council timeline's judgements
-# Frameworks before the single inspection framework (November 2013). Their middle grade was
-# "adequate"; Ofsted's later official tables restate it as "requires improvement" (Rotherham's
-# 2010 inspection, for one). Each framework's grades keep the names that framework used.
-PRE_2013_FRAMEWORKS = frozenset({"slac", "slac_reinspection", "cpi", "cpri", "lac_2013", "tlac"})
 # Grades a judgement can carry (cells marked not judged are left out of timelines).
 JUDGEMENT_GRADES = ("outstanding", "good", "adequate", "requires_improvement", "inadequate")
 CONTEXT_MEASURE = "sw_agency_rate"
@@ -71,14 +67,6 @@ def chart_grade(grade: object, status: str) -> str:
     if status == NO_OVERALL_GRADE_STATUS:
         return "no_overall_grade"
     return "not_judged"
-
-
-def framework_grade(framework: str, grade: str) -> str:
-    """The grade under the name its framework used: pre-2013 "requires improvement" is the
-    restated "adequate"."""
-    if framework in PRE_2013_FRAMEWORKS and grade == "requires_improvement":
-        return "adequate"
-    return grade
 
 
 def _chart_grades(frame: pd.DataFrame) -> list[str]:
@@ -242,17 +230,15 @@ def council_history(
 
     Judgements columns: ``date`` (publication), ``framework``, ``area``, ``grade``,
     ``grade_label``, ``report_url`` (overall effectiveness, and the pre-2013 safeguarding
-    judgement; cells without a grade left out; pre-2013 grades under their own names, see
-    :func:`framework_grade`). Interventions columns: ``date``, ``event``, ``event_label``
+    judgement; cells without a grade left out; pre-2013 grades are stored under their own
+    names, see :func:`ofsted_record.official.grades.normalise_grade`). Interventions columns: ``date``, ``event``, ``event_label``
     (plain words), ``source`` (who said so) and ``source_url`` (the page).
     """
     timeline = wq.council_timeline(con, la_code)
     timeline = timeline[
         timeline["area"].isin(COUNCIL_AREAS) & timeline["grade"].isin(JUDGEMENT_GRADES)
     ]
-    grades = [
-        framework_grade(f, g) for f, g in zip(timeline["framework"], timeline["grade"], strict=True)
-    ]
+    grades = list(timeline["grade"])
     judgements = pd.DataFrame(
         {
             "date": _dates(timeline["published_date"]),

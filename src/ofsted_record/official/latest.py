@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ofsted_record.official.grades import normalise_grade
+from ofsted_record.official.grades import CURRENT_SCALE, normalise_grade
 from ofsted_record.official.sheet import OfficialSheetError, norm_header, read_sheet
 from ofsted_record.official.tidy import official_ods_path
 
@@ -53,7 +53,7 @@ def latest_overall_2023(path: Path | None = None) -> pd.DataFrame:
             {
                 "la_code": resolve_name(name, on=AS_AT, source=source),
                 "council": name,
-                "grade": normalise_grade(str(row[grade_col]), where),
+                "grade": normalise_grade(str(row[grade_col]), where, CURRENT_SCALE),
             }
         )
     if not out:

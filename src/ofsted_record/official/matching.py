@@ -7,7 +7,10 @@ class (a SIF report and a separately published LSCB review may both match one SI
 table, which prints the LSCB judgement beside the SIF ones).
 
 Judgement level: within matched inspections, areas are joined: same grade -> ``matched``,
-different -> ``disagreed``; a judgement on one side only -> ``only_in_reports`` /
+different -> ``disagreed``, comparing each report's grade with the grade the table prints
+(:func:`grades.table_grade` of ``grade_raw``, not the record's pre-2013 ``adequate``, so the
+table's restatement stays an explained disagreement); a judgement on one side only ->
+``only_in_reports`` /
 ``only_in_table`` with a ``reason`` saying why (computed, see ``reasons``).
 """
 
@@ -16,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+
+from ofsted_record.official.grades import table_grade
 
 # Official table and report publication dates were measured to differ by at most a few days
 # (docs/official.md gives the distribution); 21 days leaves room without ever reaching the
@@ -179,6 +184,11 @@ def match_inspections(
     return sorted(matches, key=lambda m: (m.official_key, m.report_inspection_id))
 
 
+def _printed(official_row: pd.Series) -> str:
+    """The official grade as the table prints it (see the module docstring)."""
+    return table_grade(str(official_row["grade_raw"]), str(official_row["sheet_cell"]))
+
+
 def reconcile(
     report_inspections: pd.DataFrame,
     report_judgements: pd.DataFrame,
@@ -222,7 +232,7 @@ def reconcile(
         return {
             "official_framework": o["framework"],
             "official_published_date": o["published_date"],
-            "official_grade": o["grade"],
+            "official_grade": _printed(o),
             "official_grade_raw": o["grade_raw"],
             "official_cell": o["sheet_cell"],
         }
@@ -264,7 +274,7 @@ def reconcile(
         for area in sorted(set(o_by_area) | set(r_by_area)):
             o, r = o_by_area.get(area), r_by_area.get(area)
             if o is not None and r is not None:
-                status = "matched" if o["grade"] == r["grade"] else "disagreed"
+                status = "matched" if _printed(o) == r["grade"] else "disagreed"
             elif o is not None:
                 status = "only_in_table"
             else:

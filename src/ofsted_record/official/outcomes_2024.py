@@ -153,9 +153,9 @@ def _areas(
     return out
 
 
-def _grade(value: object, where: str) -> tuple[str, str]:
+def _grade(value: object, where: str, framework: str = grades.CURRENT_SCALE) -> tuple[str, str]:
     raw = norm_header(value)
-    return grades.normalise_grade(raw, where), raw
+    return grades.normalise_grade(raw, where, framework), raw
 
 
 def read_standing(path: Path | None = None, resolve: Resolver = register_resolver) -> pd.DataFrame:
@@ -251,7 +251,7 @@ def read_history(path: Path | None = None, resolve: Resolver = register_resolver
                 la_code = resolve(name, published)
                 for area, column in areas:
                     cell = f"{column_letter(column)}{number}"
-                    grade, raw = _grade(cells[column], f"{path}: {HISTORY_SHEET}!{cell}")
+                    grade, raw = _grade(cells[column], f"{path}: {HISTORY_SHEET}!{cell}", framework)
                     out.append(
                         tidy.OfficialJudgement(
                             la_code,
@@ -304,7 +304,9 @@ def read_in_year(path: Path | None = None, resolve: Resolver = register_resolver
                 "visit_date": when.isoformat(),
                 "visit_type": VISIT_TYPES[raw_type],
                 "visit_theme": norm_header(cells[theme_col]),
-                "overall_effectiveness": grades.normalise_grade(oe, where) if oe else "",
+                "overall_effectiveness": (
+                    grades.normalise_grade(oe, where, grades.CURRENT_SCALE) if oe else ""
+                ),
                 "sheet_row": number,
             }
         )

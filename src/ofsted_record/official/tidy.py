@@ -116,7 +116,7 @@ def tidy_rows(
                         area = second_ilacs_children_area(row[cols[care_leavers]])
                     raw = str(cell.value).strip()
                     try:
-                        grade = grades.normalise_grade(raw, at(cell.col))
+                        grade = grades.normalise_grade(raw, at(cell.col), framework)
                     except grades.UnmappedValue as exc:
                         problems.append(str(exc))
                         continue

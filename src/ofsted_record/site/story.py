@@ -61,10 +61,9 @@ ORDER BY la_code, published_date, inspection_id
 """
 # Safeguarding judgements before November 2013 (safeguarding and looked-after children
 # inspections' safeguarding grade; child protection inspections' overall grade), on their own
-# scale, whose middle grade was "adequate": the warehouse files it with requires improvement.
+# scale, whose middle grade was "adequate" (the warehouse stores it so).
 EARLIER_SAFEGUARDING_SQL = """
-SELECT la_code, published_date,
-       CASE WHEN grade = 'requires_improvement' THEN 'adequate' ELSE grade END AS grade
+SELECT la_code, published_date, grade
 FROM judgement_facts
 WHERE la_code IN (SELECT unnest(?))
   AND ((framework IN ('slac', 'slac_reinspection') AND area = 'safeguarding')
