@@ -96,7 +96,7 @@ def measure(base: str, query: str, chromium: str) -> dict[str, float]:
             # where the time goes, from the last keystroke: the typing pause ends (search starts),
             # Pagefind answers, the first result is drawn, the first 20 are drawn
             **{
-                f"{k}_ms": marks[f"orc-{k}"] - typed
+                f"{k}_ms": marks.get(f"orc-{k}", float("nan")) - typed
                 for k in ("search", "found", "first", "shown", "done")
             },
             "query_mb": sum(sizes) / 1e6,
