@@ -74,12 +74,17 @@ def measure(base: str, query: str, chromium: str) -> dict[str, float]:
         page.wait_for_load_state("networkidle")
         loaded = sum(sizes)
         sizes.clear()
-        # time from the last keystroke to the first result in the list
+        # time from the last keystroke to the first result for the whole query on screen (one
+        # with the query highlighted: results for what was typed so far do not count)
         page.evaluate(
-            """() => { window.__first = null;
-              new MutationObserver((_, o) => { if (document.querySelector('.orc-result')) {
-                window.__first = performance.now(); o.disconnect(); } })
-              .observe(document.getElementById('orc-results'), {childList: true}); }"""
+            """q => { window.__first = null;
+              new MutationObserver((_, o) => {
+                const marks = document.querySelectorAll('#orc-results mark');
+                if ([...marks].some(m => m.textContent.toLowerCase() === q)) {
+                  window.__first = performance.now(); o.disconnect(); } })
+              .observe(document.getElementById('orc-results'),
+                       {childList: true, subtree: true}); }""",
+            query,
         )
         page.evaluate(
             "() => document.getElementById('orc-q')"
