@@ -290,8 +290,9 @@
     // pages is checked. One word has nothing between its letters: every report counts at once.
     const several = needle.includes(" ");
     const reports = [...new Set(hits.map((h) => h.id))];
-    if (!hits.length) showCounts(needle, []);
-    else {
+    if (!hits.length) {
+      showCounts(needle, []);
+    } else {
       if (several) status.textContent = `“${needle}”: checking ${plural(reports.length, "report")}…`;
       else showCounts(needle, reports);
       await showMore(run);
