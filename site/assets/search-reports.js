@@ -389,13 +389,16 @@
     root.dataset.csvRows = String(rows.length - 1);
   }
 
+  // Wait this long after a keystroke for the next before searching. Short: a search for a word
+  // not yet finished ends at once (an exact phrase with a word not in the index finds nothing).
+  const PAUSE_MS = 60;
   let timer = 0;
   const soon = () => {
     clearTimeout(timer);
     // fetch the index chunks for the words typed so far while waiting for more typing
     const needle = normalise(input.value);
     if (pagefind && needle) pagefind.preload(quoted(needle));
-    timer = setTimeout(run, 100);
+    timer = setTimeout(run, PAUSE_MS);
   };
   form.addEventListener("submit", (e) => {
     e.preventDefault();
