@@ -389,8 +389,8 @@
     root.dataset.csvRows = String(rows.length - 1);
   }
 
-  // Wait this long after a keystroke for the next before searching. Short: a search for a word
-  // not yet finished ends at once (an exact phrase with a word not in the index finds nothing).
+  // Wait this long after a keystroke for the next before searching. Short: an unfinished word is
+  // mostly not a word in the index, and an exact search with such a word ends at once.
   const PAUSE_MS = 60;
   let timer = 0;
   const soon = () => {
