@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import gzip
 import io
 import re
 import threading
@@ -241,6 +240,27 @@ def test_csv_has_every_matching_paragraph(tab: Tab) -> None:
     assert len({r["link"].split("#")[0] for r in rows}) == len(expected)
 
 
+def test_first_results_come_before_the_check_and_counts_end_exact(tab: Tab) -> None:
+    """'staff turnover': Pagefind also finds reports with only 'staff, turnover' (it drops
+    punctuation). The first results are on screen while the reports are still being checked,
+    and the reports counted at the end are exactly the CLI's."""
+    tab.page.evaluate(
+        """() => { window.__seen = null;
+          new MutationObserver((_, o) => { if (document.querySelector('.orc-result')) {
+            window.__seen = document.getElementById('orc-status').textContent; o.disconnect(); } })
+          .observe(document.getElementById('orc-results'), {childList: true}); }"""
+    )
+    phrase = "staff turnover"
+    found = tab.search(phrase)
+    assert found == cli_reports(phrase, template=False)
+    seen = tab.page.evaluate("window.__seen")
+    checking = re.search(r"checking ([\d,]+) reports", seen or "")
+    assert checking, f"first results shown with the status {seen!r}, not while checking"
+    assert int(checking.group(1).replace(",", "")) > len(found), "no near miss was removed"
+    status = tab.page.inner_text("#orc-status")
+    assert f"in {len(found):,} reports" in status
+
+
 def test_council_preset_from_the_url(browser, server) -> None:
     t = Tab(browser, server, query="?council=Kent&q=drift")
     try:
@@ -294,9 +314,7 @@ def test_no_errors_and_accessible(browser, server, width: int) -> None:
 
 
 def test_index_rebuilds_the_same(site: Path, tmp_path: Path) -> None:
-    """Fragments, word index and reports.json are byte-identical on a rebuild. Pagefind's six
-    filter files are not (it writes their maps in hash order), so their bytes are compared in
-    sorted order."""
+    """Every file of the index (Pagefind's and reports.json) is byte-identical on a rebuild."""
     from ofsted_record.fulltext import store
 
     con = store.connect()
@@ -306,18 +324,37 @@ def test_index_rebuilds_the_same(site: Path, tmp_path: Path) -> None:
         con.close()
     a, b = search_index.index_dir(site), search_index.index_dir(tmp_path)
 
-    def files(root: Path, pattern: str) -> dict[str, bytes]:
-        return {str(p.relative_to(root)): p.read_bytes() for p in root.glob(pattern)}
+    def files(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
-    for pattern in ("pagefind/fragment/*", "pagefind/index/*", "reports.json", "pagefind/*.js"):
-        assert files(a, pattern) == files(b, pattern), pattern
+    first, second = files(a), files(b)
+    assert len(first) > 1000
+    assert sorted(first) == sorted(second)
+    different = [name for name in first if first[name] != second[name]]
+    assert not different, f"{len(different)} files differ, e.g. {different[:3]}"
 
-    def shuffled(root: Path) -> list[bytes]:
-        # each filter file's bytes, ungzipped and sorted: equal for the same maps in any order
-        files = (root / "pagefind" / "filter").iterdir()
-        return sorted(bytes(sorted(gzip.decompress(p.read_bytes()))) for p in files)
 
-    assert shuffled(a) == shuffled(b)
+def test_every_record_is_mapped_to_its_report(site: Path) -> None:
+    """reports.json maps every Pagefind record to its report, page and template flag, as the
+    record itself says (the page filters and counts by this map)."""
+    import json
+
+    info = json.loads((search_index.index_dir(site) / "reports.json").read_bytes())
+    fragments = sorted((search_index.index_dir(site) / "pagefind" / "fragment").iterdir())
+    assert len(info["records"]) == len(fragments)
+    assert not list((search_index.index_dir(site) / "pagefind").glob("filter/*"))
+    for path in fragments[:: max(1, len(fragments) // 200)]:
+        meta = search_index.fragment_meta(path)
+        report, page, template = info["records"][path.name.removesuffix(".pf_fragment")]
+        assert info["report_ids"][report] == meta["report"]
+        assert (str(page), "yes" if template else "no") == (meta["page"], meta["template"])
+
+
+def test_a_bad_fragment_is_named(tmp_path: Path) -> None:
+    bad = tmp_path / "zz_0000000.pf_fragment"
+    bad.write_bytes(b"not gzip")
+    with pytest.raises(ValueError, match="zz_0000000.pf_fragment"):
+        search_index.fragment_meta(bad)
 
 
 def test_council_pages_link_to_their_search(site: Path, tmp_path: Path, con) -> None:

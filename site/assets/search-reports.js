@@ -1,8 +1,10 @@
 // Search what inspectors wrote: the page's own small interface over Pagefind's JS API.
 // The index (site/search-index/, built by ofsted_record.site.search_index) holds one record per
 // report page; Pagefind finds the pages holding the phrase (quoted: the words in order, whole
-// words, no stemming), and this script shows each page's matching paragraphs, checked and
-// highlighted with the same rule as `ofsted-record search` (whole words; a hyphen joins words).
+// words, no stemming). This script filters, sorts and counts them with reports.json (each
+// record's report, page and template flag: no Pagefind filters, whose counting is slow), then
+// shows each page's matching paragraphs, checked and highlighted with the same rule as
+// `ofsted-record search` (whole words; a hyphen joins words).
 (() => {
   "use strict";
   const root = document.getElementById("orc-search");
@@ -71,7 +73,6 @@
     pagefind = await import(new URL("pagefind/pagefind.js", base).href);
     await pagefind.options({ basePath: new URL("pagefind/", base).pathname });
     await pagefind.init();
-    await pagefind.filters(); // load the filter index now, not on the first search
   }
 
   function fromUrl() {
@@ -111,20 +112,39 @@
     history.replaceState(null, "", qs ? `?${qs}` : location.pathname);
   }
 
-  function filters() {
-    const f = {};
-    if (!template.checked) f.template = "no";
+  // What the form asks for, as a test of one record ([report index, page, template flag]).
+  function wanted() {
+    const want = {};
     for (const key of ["council", "framework", "grade"]) {
-      if (selects[key].value) f[key] = selects[key].value;
+      if (selects[key].value) want[key] = selects[key].value;
     }
     let lo = Number(selects.from.value);
     let hi = Number(selects.to.value);
     if (lo > hi) [lo, hi] = [hi, lo];
     const all = info.years;
-    if (lo > all[0] || hi < all[all.length - 1]) {
-      f.year = { any: all.filter((y) => y >= lo && y <= hi).map(String) };
+    const years = lo > all[0] || hi < all[all.length - 1];
+    const withTemplate = template.checked;
+    return ([, , isTemplate], report) =>
+      (withTemplate || !isTemplate) &&
+      Object.entries(want).every(([key, v]) => report[key] === v) &&
+      (!years || (report.year !== null && report.year >= lo && report.year <= hi));
+  }
+
+  // Pagefind's results kept as the form asks, newest report first, then by page.
+  function chosen(results) {
+    const keep = wanted();
+    const out = [];
+    for (const r of results) {
+      const record = info.records[r.id];
+      if (!record) continue;
+      const id = info.report_ids[record[0]];
+      const report = info.reports[id];
+      if (keep(record, report)) out.push({ r, id, iso: report.iso, page: record[1] });
     }
-    return f;
+    out.sort((a, b) =>
+      a.iso !== b.iso ? (a.iso < b.iso ? 1 : -1) : a.id !== b.id ? (a.id < b.id ? -1 : 1) : a.page - b.page,
+    );
+    return out;
   }
 
   function drawYears(byYear, needle) {
@@ -211,6 +231,7 @@
     for (const next of pending) {
       const data = await next;
       if (run !== serial) return;
+      if (!list.firstChild) performance.mark("orc-fragment");
       const report = info.reports[data.meta.report];
       const found = matching(data, current.needle);
       if (!found.length) continue; // words only joined across punctuation: not the phrase
@@ -237,6 +258,7 @@
         li.append(a);
       }
       list.append(li);
+      if (list.childElementCount === 1) performance.mark("orc-first");
     }
     more.hidden = current.shown >= current.results.length;
   }
@@ -257,27 +279,77 @@
       return;
     }
     const started = performance.now();
-    const search = await pagefind.search(quoted(needle), { filters: filters(), sort: { date: "desc" } });
+    performance.mark("orc-search");
+    const search = await pagefind.search(quoted(needle));
     if (run !== serial) return;
-    const reports = Object.entries(search.filters.report || {}).filter(([, n]) => n > 0);
-    const byYear = {};
-    for (const [id] of reports) {
-      const y = info.reports[id].year;
-      byYear[y] = (byYear[y] || 0) + 1;
-    }
-    current = { needle, results: search.results, shown: 0, reports: reports.map(([id]) => id) };
-    root.dataset.reports = current.reports.sort().join(" ");
-    status.textContent = search.results.length
-      ? `“${needle}” is on ${plural(search.results.length, "page")} of ${plural(reports.length, "report")}.`
-      : `No report has “${needle}” with these filters.`;
-    if (search.results.length) {
-      drawYears(byYear, needle);
+    performance.mark("orc-found");
+    const hits = chosen(search.results);
+    current = { needle, results: hits.map((h) => h.r), shown: 0 };
+    // Pagefind ignores punctuation between words, so for a phrase of several words a page it
+    // finds may hold only a near miss ("staff, turnover"): its report counts once one of its
+    // pages is checked. One word has nothing between its letters: every report counts at once.
+    const several = needle.includes(" ");
+    const reports = [...new Set(hits.map((h) => h.id))];
+    if (!hits.length) {
+      showCounts(needle, []);
+    } else {
+      if (several) status.textContent = `“${needle}”: checking ${plural(reports.length, "report")}…`;
+      else showCounts(needle, reports);
       await showMore(run);
       if (run !== serial) return;
+      performance.mark("orc-shown");
+      if (several) {
+        const exact = await confirmed(run, hits, needle);
+        if (run !== serial) return;
+        showCounts(needle, exact);
+      }
       csvButton.hidden = false;
     }
     root.dataset.ms = String(Math.round(performance.now() - started));
+    performance.mark("orc-done");
     root.dataset.done = needle;
+  }
+
+  function showCounts(needle, reports) {
+    const byYear = {};
+    for (const id of reports) {
+      const y = info.reports[id].year;
+      byYear[y] = (byYear[y] || 0) + 1;
+    }
+    current.reports = reports;
+    root.dataset.reports = [...reports].sort().join(" ");
+    status.textContent = reports.length
+      ? `“${needle}” is in ${plural(reports.length, "report")}.`
+      : `No report has “${needle}” with these filters.`;
+    if (reports.length) drawYears(byYear, needle);
+    else years.replaceChildren();
+  }
+
+  // The reports with the phrase itself on at least one page: each report's pages are fetched in
+  // order until one has it (most reports need one page; those shown first are already fetched).
+  async function confirmed(run, hits, needle) {
+    const pages = new Map();
+    for (const h of hits) {
+      if (!pages.has(h.id)) pages.set(h.id, []);
+      pages.get(h.id).push(h.r);
+    }
+    const queue = [...pages];
+    const found = new Set();
+    const next = async () => {
+      while (queue.length && run === serial) {
+        const [id, results] = queue.shift();
+        for (const r of results) {
+          const data = await r.data();
+          if (run !== serial) return;
+          if (matching(data, needle).length) {
+            found.add(id);
+            break;
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 6 }, next));
+    return [...pages.keys()].filter((id) => found.has(id));
   }
 
   const csvCell = (v) => {
@@ -317,13 +389,16 @@
     root.dataset.csvRows = String(rows.length - 1);
   }
 
+  // Wait this long after a keystroke for the next before searching. Short: an unfinished word is
+  // mostly not a word in the index, and an exact search with such a word ends at once.
+  const PAUSE_MS = 60;
   let timer = 0;
   const soon = () => {
     clearTimeout(timer);
     // fetch the index chunks for the words typed so far while waiting for more typing
     const needle = normalise(input.value);
-    if (pagefind && needle) pagefind.preload(quoted(needle), { filters: filters() });
-    timer = setTimeout(run, 100);
+    if (pagefind && needle) pagefind.preload(quoted(needle));
+    timer = setTimeout(run, PAUSE_MS);
   };
   form.addEventListener("submit", (e) => {
     e.preventDefault();

@@ -1,20 +1,24 @@
 """The site's search of what inspectors wrote: a Pagefind index of every report paragraph.
 
-One Pagefind custom record per paragraph (the unit `ofsted-record search` returns), its URL the
-report PDF at the page (``#page=N``). Filters: council, year, framework, overall grade, whether
-the paragraph is template text (printed word for word in 5+ reports, the store's boilerplate
-flag) and the report itself; the page's script reads the per-report filter counts Pagefind
-returns with every search to list the matching reports and count them per year without
-fetching a single paragraph. Built by ``python -m ofsted_record.site.search_index`` (``make
-site`` runs it only when the full-text store or this code changes).
+One Pagefind record per report page (template text apart from the rest), its paragraphs kept
+apart so the page's script can show the matching ones. Pagefind finds the pages holding a phrase;
+everything else the page needs is in ``reports.json``: each report's council, date, framework,
+grade and PDF, and each record's report, page and template flag keyed by the record's Pagefind
+id. The page filters, sorts and counts results from that map, not with Pagefind filters:
+Pagefind counts every filter value against every result with a linear scan (time grows with
+records x results, several hundred ms for a common phrase), and writes filter files in hash
+order, so they were never the same bytes twice. Built by ``python -m
+ofsted_record.site.search_index`` (``make site`` runs it only when the full-text store or this
+code changes).
 
 Pagefind writes the same bytes for the same records added in the same order (checked by
-``tests/test_search_site.py``), so records are added one at a time in paragraph order.
+``tests/test_search_site.py``), so records are written in report, page order.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import re
 import shutil
@@ -80,8 +84,6 @@ def records(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 class Record:
     content: list[str]  # the page's paragraphs, in order
     meta: dict[str, str]
-    filters: dict[str, list[str]]
-    sort: dict[str, str]
 
 
 def _day(value: object) -> pd.Timestamp | None:
@@ -106,8 +108,40 @@ def reports(df: pd.DataFrame) -> dict[str, dict[str, object]]:
     return out
 
 
-def reports_json(df: pd.DataFrame) -> str:
-    """reports.json: every report's details and the filter choices, in a stable byte order."""
+# Pagefind's gzipped files start with this signature before their JSON (fragments) or CBOR.
+SIGNATURE = b"pagefind_dcd"
+
+
+def fragment_meta(path: Path) -> dict[str, str]:
+    """The meta of one record as Pagefind wrote it (``fragment/<id>.pf_fragment``)."""
+    try:
+        data = gzip.decompress(path.read_bytes())
+        if not data.startswith(SIGNATURE):
+            raise ValueError("no Pagefind signature")
+        return json.loads(data[len(SIGNATURE) :])["meta"]
+    except (OSError, ValueError, KeyError) as err:
+        raise ValueError(f"{path}: not a readable Pagefind fragment ({err})") from err
+
+
+def record_map(pagefind: Path, report_ids: list[str]) -> dict[str, list[int]]:
+    """Each record's Pagefind id (what a search result's ``id`` is) to [report's index in
+    ``report_ids``, page, 1 if template text else 0]: what the page filters, sorts and counts
+    results by before fetching any record."""
+    index = {r: i for i, r in enumerate(report_ids)}
+    out: dict[str, list[int]] = {}
+    for path in sorted((pagefind / "fragment").glob("*.pf_fragment")):
+        meta = fragment_meta(path)
+        out[path.name.removesuffix(".pf_fragment")] = [
+            index[meta["report"]],
+            int(meta["page"]),
+            int(meta["template"] == "yes"),
+        ]
+    return out
+
+
+def reports_json(df: pd.DataFrame, pagefind: Path | None = None) -> str:
+    """reports.json: every report's details, the filter choices and (given the Pagefind index)
+    every record's report, page and template flag, in a stable byte order."""
     info = reports(df)
     years = sorted({r["year"] for r in info.values() if r["year"] is not None})
     grades = {r["grade"] for r in info.values()}
@@ -120,7 +154,10 @@ def reports_json(df: pd.DataFrame) -> str:
         "grades": [g for g in GRADE_ORDER if g in grades] + sorted(grades - set(GRADE_ORDER)),
         "years": years,
         "reports_per_year": {str(y): sum(r["year"] == y for r in info.values()) for y in years},
+        "report_ids": sorted(info),
     }
+    if pagefind is not None:
+        payload["records"] = record_map(pagefind, payload["report_ids"])
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -134,28 +171,15 @@ def to_records(df: pd.DataFrame) -> list[Record]:
     out: list[Record] = []
     keys = ["inspection_id", "page", "template"]
     for (report, page, template), group in df.groupby(keys, sort=True):
-        row = group.iloc[0]
-        day = _day(row.published_date)
-        filters = {
-            "council": [row.council],
-            "framework": [row.framework_label],
-            "grade": [row.grade_label],
-            "template": ["yes" if template else "no"],
-            "report": [report],
-        }
-        if day is not None:
-            filters["year"] = [str(day.year)]
         out.append(
             Record(
                 content=list(group.sort_values("paragraph")["text"]),
                 meta={
-                    "title": row.council,
                     "report": report,
                     "page": str(int(page)),
+                    "template": "yes" if template else "no",
                     "paragraphs": " ".join(str(int(n)) for n in sorted(group["paragraph"])),
                 },
-                filters=filters,
-                sort={"date": f"{day:%Y-%m-%d}" if day is not None else "0000-00-00"},
             )
         )
     return out
@@ -167,13 +191,9 @@ def indexed_text(text: str) -> str:
 
 
 def record_html(r: Record) -> str:
-    """One record as the HTML page Pagefind reads: meta, filters and sort from tagged elements,
-    the page's paragraphs as the only indexed text."""
+    """One record as the HTML page Pagefind reads: meta from tagged elements, the page's
+    paragraphs as the only indexed text."""
     tags = [f'<p data-pagefind-meta="{k}">{escape(v)}</p>' for k, v in r.meta.items()]
-    tags += [
-        f'<p data-pagefind-filter="{k}">{escape(v)}</p>' for k, vs in r.filters.items() for v in vs
-    ]
-    tags += [f'<p data-pagefind-sort="{k}">{escape(v)}</p>' for k, v in r.sort.items()]
     body = "".join(f"<p>{escape(indexed_text(t))} {PARAGRAPH_END}</p>" for t in r.content)
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>r</title></head><body>'
@@ -238,7 +258,7 @@ def build(
         shutil.rmtree(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     _write(to_records(df), out / "pagefind")
-    (out / REPORTS_FILE).write_text(reports_json(df), encoding="utf-8")
+    (out / REPORTS_FILE).write_text(reports_json(df, out / "pagefind"), encoding="utf-8")
     files = [p for p in out.rglob("*") if p.is_file()]
     return {
         "records": len(df),
