@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ofsted_record.site import assets, maps
 from ofsted_record.site.embed import chart_html
-from ofsted_record.site.paths import bundle_path
+from ofsted_record.site.paths import bundle_path, runtime_path
 from ofsted_record.warehouse import connect
 
 KB = 1024
@@ -71,7 +71,7 @@ def build(root: Path) -> dict[str, dict[str, bytes]]:
         '<title>maps</title><link rel="icon" href="favicon.png">'
         "<style>body{margin:0}.orc-chart{container-type:inline-size}"
         ".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden}</style>"
-        f'<script type="module" src="{bundle_path(root).relative_to(root).as_posix()}">'
+        f'<script type="module" src="{runtime_path(root).relative_to(root).as_posix()}">'
         "</script></head><body><main>"
         + control
         + charts["hex"]

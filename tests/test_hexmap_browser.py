@@ -17,7 +17,7 @@ import pytest
 
 from ofsted_record.site import assets, maps
 from ofsted_record.site.embed import chart_html
-from ofsted_record.site.paths import bundle_path
+from ofsted_record.site.paths import runtime_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 WIDTHS = (320, 390, 1280)
@@ -78,8 +78,8 @@ def site(tmp_path_factory, warehouse_path) -> Path:
         "<style>html{scrollbar-gutter:stable}body{margin:0}figure{margin:0 0 1rem}.orc-chart{container-type:inline-size}main{max-width:800px;margin:0 auto;padding:0 12px}"
         ".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;"
         "clip:rect(0 0 0 0)}</style>"
-        # the bundle where the site writes it (paths.bundle_path: the embeds' copy, stored once)
-        f'<script type="module" src="{bundle_path(root).relative_to(root).as_posix()}">'
+        # the chart runtime where the site writes it (paths.runtime_path: the embeds' copy, stored once)
+        f'<script type="module" src="{runtime_path(root).relative_to(root).as_posix()}">'
         "</script></head>"
         f"<body><main>{''.join(fragments)}</main></body></html>"
     )

@@ -80,7 +80,7 @@ def test_page_runs_in_jupyter_without_html_outputs(name, warehouse_path):
             f"{name}: {cell.source} -> {shown!r}"
         )
     if name in {"index.qmd", "map.qmd", "claims.qmd"}:
-        assert any("vegaEmbed(" in text for text in asis), f"{name} shows no chart"
+        assert any("orcChart(" in text for text in asis), f"{name} shows no chart"
 
 
 def test_home_page_numbers_match_the_warehouse(con):
