@@ -350,3 +350,61 @@ def test_render_warnings_are_kept_per_page():
     found = parse_warnings(log, "(project)")
     assert list(found) == ["site/councils/b.qmd"]
     assert "ref type 'council'" in found["site/councils/b.qmd"][0]
+
+
+def test_charts_are_inlined_as_vega_compiled_at_build_time() -> None:
+    """chart_html compiles the Vega-Lite spec (by the version its $schema declares) and inlines
+    Vega for the runtime's orcChart: no Vega-Lite left for the browser to compile, the same
+    bytes on a second build."""
+    import json
+
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.4.1.json",
+        "description": "Two bars",
+        "width": "container",
+        "height": 100,
+        "data": {"values": [{"a": "x", "b": 1}, {"a": "y", "b": 2}]},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "a", "type": "nominal", "title": "Letter"},
+            "y": {"field": "b", "type": "quantitative"},
+        },
+    }
+    html = chart_html(spec, "bars", raw_block=False)
+    assert html == chart_html(spec, "bars", raw_block=False)
+    call = re.search(r'orcChart\("chart-bars",(\{.*\})\);</script>', html)
+    assert call, html
+    vega = json.loads(call[1])
+    assert "$schema" not in vega and "encoding" not in vega
+    assert {"marks", "scales", "axes", "signals"} <= set(vega)
+    assert any(s.get("name") == "width" for s in vega["signals"])  # width: container
+
+
+def test_the_maps_height_patch_is_applied_at_build_time_and_its_guard_still_fails() -> None:
+    """The maps' height-from-width patch (usermeta.embedOptions.patch) is applied to the
+    compiled Vega; its "test" op still stops a build whose Vega no longer fits it."""
+    import jsonpatch
+
+    from ofsted_record.charts.maps import height_patch
+    from ofsted_record.embeds.runtime import compile_spec
+
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.4.1.json",
+        "width": "container",
+        "height": 300,
+        "data": {"values": [{"x": 1}]},
+        "mark": "point",
+        "encoding": {"x": {"field": "x", "type": "quantitative"}},
+        "usermeta": {"embedOptions": {"patch": height_patch("hex")}},
+    }
+    vega = compile_spec(spec)
+    assert "height" not in vega and "usermeta" not in vega
+    assert vega["autosize"] == {"type": "none"} and vega["padding"] == 0
+    names = [s["name"] for s in vega["signals"]]
+    assert names[0] == "width" and "containerSize" in vega["signals"][0]["init"]
+    assert "windowSize" in vega["signals"][names.index("height")]["update"]
+    moved = [{"op": "test", "path": "/signals/0/name", "value": "height"}]
+    with pytest.raises(jsonpatch.JsonPatchTestFailed):
+        compile_spec({**spec, "usermeta": {"embedOptions": {"patch": moved}}})
+    with pytest.raises(ValueError, match="Vega-Lite version"):
+        compile_spec({**spec, "$schema": "https://example.org/not-vega-lite.json"})
