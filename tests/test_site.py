@@ -154,7 +154,7 @@ def test_cumbria_page_matches_the_sources(built_site):
     for row in cumbria.itertuples(index=False):
         assert f'(<a href="{row.source_url}">source</a>)' in interventions
     assert interventions.count("<tr>") == len(cumbria) + 1
-    assert 'getElementById("chart-timeline")' in text
+    assert 'orcChart("chart-timeline"' in text
     assert "3 government intervention events" in text
     # The summary sentence is the page's description (shown under the title), not repeated.
     meta, body = qmd.split_front_matter(text, Path("cumbria.qmd"))
@@ -168,11 +168,11 @@ def test_listing_filter_is_local(built_site):
     assert not CDN.search(listing)
     # The Vega bundle loads only on pages with a chart, as a module (never render-blocking).
     assert not (built_site / "councils" / "_metadata.yml").exists()
-    assert "vega-bundle.js" not in listing
+    assert "charts.js" not in listing and "vega-bundle.js" not in listing
     page = built_site / "councils" / "kent.qmd"
     meta, _ = qmd.split_front_matter(page.read_text(encoding="utf-8"), page)
     header = meta["format"]["html"]["include-in-header"][0]["text"]
-    assert header == '<script type="module" src="../embeds/lib/vega-bundle.js"></script>'
+    assert header == '<script type="module" src="../embeds/lib/charts.js"></script>'
 
 
 # --- configuration and CDN ----------------------------------------------------------------
@@ -202,14 +202,14 @@ def test_quarto_config_and_navbar(built_site):
         if "```{python}" in (SITE / name).read_text(encoding="utf-8"):
             assert meta.get("jupyter") == "python3" and "data-version" in meta
         includes = meta.get("format", {}).get("html", {}).get("include-in-header", [])
-        # what a page adds to its head is the site's own (the Vega bundle, a page's stylesheet)
+        # what a page adds to its head is the site's own (the chart runtime, a page's stylesheet)
         for include in includes + meta.get("format", {}).get("html", {}).get(
             "include-after-body", []
         ):
             refs = re.findall(r'(?:src|href)="([^"]+)"', include["text"])
             assert refs, include
             for ref in refs:
-                assert ref == "embeds/lib/vega-bundle.js" or ref.startswith("assets/"), ref
+                assert ref == "embeds/lib/charts.js" or ref.startswith("assets/"), ref
 
 
 def test_no_page_references_a_cdn(built_site):

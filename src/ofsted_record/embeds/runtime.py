@@ -100,10 +100,12 @@ def runtime_js(bundle_version: str) -> str:
 
 
 def vl_version(spec: dict[str, Any]) -> str:
-    """The Vega-Lite version a spec declares (``$schema``), as vl-convert names it (``6.4``)."""
+    """The Vega-Lite version a spec declares (``$schema``), as vl-convert names it (``6.4``);
+    a spec with no ``$schema`` is taken to be the Vega-Lite the installed Altair writes."""
+    import altair
     import vl_convert
 
-    match = _SCHEMA.search(str(spec.get("$schema", "")))
+    match = _SCHEMA.search(str(spec.get("$schema", altair.SCHEMA_URL)))
     if not match:
         raise ValueError(f"no Vega-Lite version in $schema {spec.get('$schema')!r}")
     version = f"{match[1]}.{match[2]}"
