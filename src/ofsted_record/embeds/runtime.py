@@ -12,6 +12,7 @@ git-ignored ``.cache/node`` as it does axe-core and Lighthouse.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import re
 import shutil
@@ -66,13 +67,18 @@ def ensure_vega(prefix: Path | None = None) -> Path:
         )
     prefix.mkdir(parents=True, exist_ok=True)
     specs = [f"{p}@{v}" for p, v in wanted.items()]
-    done = subprocess.run(
-        [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--silent", "-E"]
-        + specs,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    # one install at a time (parallel test workers, a build beside the tests)
+    with open(prefix / ".vega-install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if all(_installed(prefix, p) == v for p, v in wanted.items()):
+            return prefix / "node_modules"
+        done = subprocess.run(
+            [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--silent", "-E"]
+            + specs,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     if done.returncode != 0 or not all(_installed(prefix, p) == v for p, v in wanted.items()):
         raise RuntimeError(f"npm install {' '.join(specs)} failed: {done.stderr.strip()[-500:]}")
     return prefix / "node_modules"
