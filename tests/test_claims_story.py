@@ -188,7 +188,7 @@ def test_new_claim_charts_fit_a_phone(con, tmp_path, chromium_path, chromium_arg
     (tmp_path / "index.html").write_text(
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width"><title>claims</title>'
-        '<script type="module" src="embeds/lib/vega-bundle.js"></script></head>'
+        '<script type="module" src="embeds/lib/charts.js"></script></head>'
         f"<body style='margin:0;padding:8px'><main>{''.join(fragments)}</main></body></html>"
     )
 

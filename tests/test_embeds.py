@@ -115,9 +115,14 @@ def test_every_embed_has_its_files_and_one_shared_library(public):
     assert (embeds / "lib" / pages.LIB_NAME).stat().st_size > 100_000
     assert {p.name for p in (embeds / "lib").iterdir()} == {
         pages.LIB_NAME,
+        pages.RUNTIME_NAME,
         pages.JS_NAME,
         pages.CSS_NAME,
     }
+    # Vega alone: specs are compiled at build time, so neither Vega-Lite nor vega-embed ships
+    lib = (embeds / "lib" / pages.LIB_NAME).read_text()
+    assert "vegaEmbed" not in lib and "vega-lite" not in lib.lower()
+    assert len(lib) < 600_000
     for slug in SLUGS:
         for name in FILES:
             assert (embeds / slug / name).stat().st_size > 0, f"{slug}/{name}"

@@ -17,7 +17,7 @@ import pytest
 
 from ofsted_record.site import assets, maps
 from ofsted_record.site.embed import chart_html
-from ofsted_record.site.paths import bundle_path
+from ofsted_record.site.paths import runtime_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 WIDTHS = (320, 390, 1280)
@@ -78,8 +78,8 @@ def site(tmp_path_factory, warehouse_path) -> Path:
         "<style>html{scrollbar-gutter:stable}body{margin:0}figure{margin:0 0 1rem}.orc-chart{container-type:inline-size}main{max-width:800px;margin:0 auto;padding:0 12px}"
         ".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;"
         "clip:rect(0 0 0 0)}</style>"
-        # the bundle where the site writes it (paths.bundle_path: the embeds' copy, stored once)
-        f'<script type="module" src="{bundle_path(root).relative_to(root).as_posix()}">'
+        # the chart runtime where the site writes it (paths.runtime_path: the embeds' copy, stored once)
+        f'<script type="module" src="{runtime_path(root).relative_to(root).as_posix()}">'
         "</script></head>"
         f"<body><main>{''.join(fragments)}</main></body></html>"
     )
@@ -191,3 +191,46 @@ def test_hex_labels_are_drawn_and_legible_on_a_phone(measured, chart: str) -> No
     assert {"Kent", "Brd", "BCP", "Cbd", "W&F", "NNo", "WNo"} - {"Kent"} <= set(labels)
     heights = sorted(box["height"] for t, box in m["texts"] if len(t) <= 3)
     assert heights[len(heights) // 2] >= 7  # readable size, not a speck
+
+
+def test_hovering_a_council_shows_its_tooltip_in_plain_words(
+    site, chromium_path, chromium_args
+) -> None:
+    """The runtime's own tooltip (vega-embed's is gone with vega-embed): hovering a hexagon
+    shows a box announced as a tooltip with the council's fields as "Title: value" lines, in
+    plain words (no ISO dates), and moving off the map hides it."""
+    import re
+
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path, args=chromium_args)
+            page = browser.new_page(viewport={"width": 390, "height": 900})
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html", timeout=180000)
+            shapes = page.locator("#chart-hex-map svg .mark-shape path")
+            page.wait_for_function(
+                "() => document.querySelectorAll('#chart-hex-map svg .mark-shape path')"
+                ".length >= 151",
+                timeout=180000,
+            )
+            shapes.nth(40).scroll_into_view_if_needed()
+            shapes.nth(40).hover(force=True)
+            tip = page.locator("#orc-tooltip[role=tooltip]")
+            tip.wait_for(state="visible", timeout=10000)
+            lines = tip.inner_text().splitlines()
+            box = tip.bounding_box()
+            page.mouse.move(2, 2)
+            page.wait_for_timeout(300)
+            hidden = tip.is_hidden()
+            browser.close()
+    finally:
+        server.shutdown()
+    assert len(lines) >= 2, lines
+    assert all(re.match(r"^[A-Z][^:]*: \S", line) for line in lines), lines
+    assert not any(re.search(r"\d{4}-\d{2}-\d{2}", line) for line in lines), lines
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert hidden

@@ -26,7 +26,7 @@ from ofsted_record.charts.palette import GRADE_COLOURS
 from ofsted_record.headline import headline
 from ofsted_record.site import assets, frames, maps
 from ofsted_record.site.embed import chart_html
-from ofsted_record.site.paths import bundle_path
+from ofsted_record.site.paths import runtime_path
 
 SITE_ASSETS = Path(__file__).resolve().parents[1] / "site" / "assets"
 # Before and after each reorganisation: Dorset, Bournemouth and Poole (April 2019),
@@ -171,7 +171,7 @@ def site(tmp_path_factory, status, payload) -> Path:
         "main{max-width:800px;margin:0 auto;padding:0 12px}"
         ".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;"
         "clip:rect(0 0 0 0)}</style>"
-        f'<script type="module" src="{bundle_path(root).relative_to(root).as_posix()}">'
+        f'<script type="module" src="{runtime_path(root).relative_to(root).as_posix()}">'
         "</script></head>"
         f"<body><main>{''.join(fragments)}</main></body></html>",
         encoding="utf-8",

@@ -308,27 +308,41 @@ def test_audit_catches_problems(tmp_path, chromium_path, chromium_args):
     """The checks can fail: a page with every problem the suite looks for."""
     if not AXE.exists():
         _need("REQUIRE_BROWSER", f"axe-core not installed at {AXE} (run `make axe`)")
+    from ofsted_record.embeds.runtime import compile_spec
+    from ofsted_record.embeds.scriptjson import script_json
     from ofsted_record.site.audit import audit_site, broken_links, chart_problems
-    from ofsted_record.site.paths import bundle_path
+    from ofsted_record.site.paths import bundle_path, runtime_path
 
     bundle = bundle_path()
     if not bundle.exists():
         pytest.skip(f"{bundle} not built (make site-build)")
-    shutil.copy(bundle, tmp_path / "vega.js")
-    spec = (
-        '{"width": 600, "title": {"text": "A title far too long for any phone screen to show",'
-        ' "subtitle": "and a subtitle"}, "data": {"values": [{"a": "x", "b": 1}]},'
-        ' "mark": "bar", "encoding": {"x": {"field": "a"}, "y": {"field": "b",'
-        ' "type": "quantitative"}}}'
+    # the chart runtime and the bundle it imports from beside it
+    shutil.copy(bundle, tmp_path / bundle.name)
+    shutil.copy(runtime_path(), tmp_path / "charts.js")
+    spec = compile_spec(
+        {
+            "$schema": "https://vega.github.io/schema/vega-lite/v6.4.1.json",
+            "width": 600,
+            "title": {
+                "text": "A title far too long for any phone screen to show",
+                "subtitle": "and a subtitle",
+            },
+            "data": {"values": [{"a": "x", "b": 1}]},
+            "mark": "bar",
+            "encoding": {
+                "x": {"field": "a", "type": "nominal"},
+                "y": {"field": "b", "type": "quantitative"},
+            },
+        }
     )
     (tmp_path / "bad.html").write_text(
         '<!doctype html><html><head><meta name="viewport" content="width=device-width">'
-        '<script type="module" src="vega.js"></script></head><body>'
+        '<script type="module" src="charts.js"></script></head><body>'
         '<div id="dup"></div><div id="dup"></div><button></button>'
         '<img src="https://example.org/x.png"><a href="missing.html">x</a>'
         '<a href="bad.html#nowhere">y</a><div style="width:900px">wide</div>'
-        f'<div id="c"></div><script type="module">vegaEmbed("#c", {spec}, '
-        '{renderer: "svg", actions: false}); vegaEmbed("#nope", {});'
+        f'<div id="c"></div><script type="module">orcChart("c", {script_json(spec)}, '
+        '{eager: true}); try { orcChart("nope", {}); } catch (e) {}'
         'console.error("boom")</script></body></html>'
     )
     (f,) = audit_site(tmp_path, chromium_path, chromium_args, widths=(390,), axe_path=AXE)

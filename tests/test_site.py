@@ -80,7 +80,7 @@ def test_page_runs_in_jupyter_without_html_outputs(name, warehouse_path):
             f"{name}: {cell.source} -> {shown!r}"
         )
     if name in {"index.qmd", "map.qmd", "claims.qmd"}:
-        assert any("vegaEmbed(" in text for text in asis), f"{name} shows no chart"
+        assert any("orcChart(" in text for text in asis), f"{name} shows no chart"
 
 
 def test_home_page_numbers_match_the_warehouse(con):
@@ -154,7 +154,7 @@ def test_cumbria_page_matches_the_sources(built_site):
     for row in cumbria.itertuples(index=False):
         assert f'(<a href="{row.source_url}">source</a>)' in interventions
     assert interventions.count("<tr>") == len(cumbria) + 1
-    assert 'getElementById("chart-timeline")' in text
+    assert 'orcChart("chart-timeline"' in text
     assert "3 government intervention events" in text
     # The summary sentence is the page's description (shown under the title), not repeated.
     meta, body = qmd.split_front_matter(text, Path("cumbria.qmd"))
@@ -168,11 +168,11 @@ def test_listing_filter_is_local(built_site):
     assert not CDN.search(listing)
     # The Vega bundle loads only on pages with a chart, as a module (never render-blocking).
     assert not (built_site / "councils" / "_metadata.yml").exists()
-    assert "vega-bundle.js" not in listing
+    assert "charts.js" not in listing and "vega-bundle.js" not in listing
     page = built_site / "councils" / "kent.qmd"
     meta, _ = qmd.split_front_matter(page.read_text(encoding="utf-8"), page)
     header = meta["format"]["html"]["include-in-header"][0]["text"]
-    assert header == '<script type="module" src="../embeds/lib/vega-bundle.js"></script>'
+    assert header == '<script type="module" src="../embeds/lib/charts.js"></script>'
 
 
 # --- configuration and CDN ----------------------------------------------------------------
@@ -202,14 +202,14 @@ def test_quarto_config_and_navbar(built_site):
         if "```{python}" in (SITE / name).read_text(encoding="utf-8"):
             assert meta.get("jupyter") == "python3" and "data-version" in meta
         includes = meta.get("format", {}).get("html", {}).get("include-in-header", [])
-        # what a page adds to its head is the site's own (the Vega bundle, a page's stylesheet)
+        # what a page adds to its head is the site's own (the chart runtime, a page's stylesheet)
         for include in includes + meta.get("format", {}).get("html", {}).get(
             "include-after-body", []
         ):
             refs = re.findall(r'(?:src|href)="([^"]+)"', include["text"])
             assert refs, include
             for ref in refs:
-                assert ref == "embeds/lib/vega-bundle.js" or ref.startswith("assets/"), ref
+                assert ref == "embeds/lib/charts.js" or ref.startswith("assets/"), ref
 
 
 def test_no_page_references_a_cdn(built_site):
@@ -384,3 +384,61 @@ def test_committed_frozen_results_match_the_committed_pages():
         if json.loads(frozen)["hash"] != hashlib.md5(source).hexdigest():
             stale.append(f"{rel}: frozen result is for another version of the page")
     assert not stale, "run `make site` and commit _freeze/site/: " + "; ".join(stale)
+
+
+def test_charts_are_inlined_as_vega_compiled_at_build_time() -> None:
+    """chart_html compiles the Vega-Lite spec (by the version its $schema declares) and inlines
+    Vega for the runtime's orcChart: no Vega-Lite left for the browser to compile, the same
+    bytes on a second build."""
+    import json
+
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.4.1.json",
+        "description": "Two bars",
+        "width": "container",
+        "height": 100,
+        "data": {"values": [{"a": "x", "b": 1}, {"a": "y", "b": 2}]},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "a", "type": "nominal", "title": "Letter"},
+            "y": {"field": "b", "type": "quantitative"},
+        },
+    }
+    html = chart_html(spec, "bars", raw_block=False)
+    assert html == chart_html(spec, "bars", raw_block=False)
+    call = re.search(r'orcChart\("chart-bars",(\{.*\})\);</script>', html)
+    assert call, html
+    vega = json.loads(call[1])
+    assert "$schema" not in vega and "encoding" not in vega
+    assert {"marks", "scales", "axes", "signals"} <= set(vega)
+    assert any(s.get("name") == "width" for s in vega["signals"])  # width: container
+
+
+def test_the_maps_height_patch_is_applied_at_build_time_and_its_guard_still_fails() -> None:
+    """The maps' height-from-width patch (usermeta.embedOptions.patch) is applied to the
+    compiled Vega; its "test" op still stops a build whose Vega no longer fits it."""
+    import jsonpatch
+
+    from ofsted_record.charts.maps import height_patch
+    from ofsted_record.embeds.runtime import compile_spec
+
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.4.1.json",
+        "width": "container",
+        "height": 300,
+        "data": {"values": [{"x": 1}]},
+        "mark": "point",
+        "encoding": {"x": {"field": "x", "type": "quantitative"}},
+        "usermeta": {"embedOptions": {"patch": height_patch("hex")}},
+    }
+    vega = compile_spec(spec)
+    assert "height" not in vega and "usermeta" not in vega
+    assert vega["autosize"] == {"type": "none"} and vega["padding"] == 0
+    names = [s["name"] for s in vega["signals"]]
+    assert names[0] == "width" and "containerSize" in vega["signals"][0]["init"]
+    assert "windowSize" in vega["signals"][names.index("height")]["update"]
+    moved = [{"op": "test", "path": "/signals/0/name", "value": "height"}]
+    with pytest.raises(jsonpatch.JsonPatchTestFailed):
+        compile_spec({**spec, "usermeta": {"embedOptions": {"patch": moved}}})
+    with pytest.raises(ValueError, match="Vega-Lite version"):
+        compile_spec({**spec, "$schema": "https://example.org/not-vega-lite.json"})

@@ -1,8 +1,8 @@
-"""Charts as the site serves them, in headless Chromium: the Vega bundle from the site itself,
-charts drawn, no console errors, no request leaving localhost. Without Quarto the pieces the
-build writes (council page chart fragments, map charts, the home page charts) are served in a
-minimal HTML shell. The rendered site (real Quarto) is checked page by page in
-``tests/test_rendered_site.py``."""
+"""Charts as the site serves them, in headless Chromium: the chart runtime and the Vega bundle
+from the site itself, charts drawn, no console errors, no request leaving localhost. Without
+Quarto the pieces the build writes (council page chart fragments, map charts, the home page
+charts) are served in a minimal HTML shell. The rendered site (real Quarto) is checked page by
+page in ``tests/test_rendered_site.py``."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def _shell(title: str, fragments: list[str], depth: int) -> str:
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
         f'<link rel="icon" href="{up}favicon.png">'
         f"<style>.visually-hidden{{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}}</style>"
-        f'<script type="module" src="{up}embeds/lib/vega-bundle.js"></script></head>'
+        f'<script type="module" src="{up}embeds/lib/charts.js"></script></head>'
         f'<body><main style="max-width:800px">{"".join(fragments)}</main></body></html>'
     )
 

@@ -51,7 +51,7 @@ function gradesOf(i) {
   return out;
 }
 
-// The views of the maps on the page (each chart's vegaEmbed promise, kept by its own script).
+// The views of the maps on the page (each chart's promise from the chart runtime, charts.js).
 const views = [...document.querySelectorAll(".orc-vega")]
   .filter((el) => el.orcEmbed)
   .map((el) => el.orcEmbed.then((r) => r.view).catch(() => null));

@@ -9,7 +9,8 @@ one slider covers 2014 to date: the data rows of a year name only the councils a
 and only those are drawn, each hexagon labelled with the council's short label.
 
 Size: the map takes its container's width and its height follows from the width at the map's
-own aspect ratio (:func:`aspect`, applied by vega-embed through ``usermeta.embedOptions.patch``;
+own aspect ratio (:func:`aspect`, a patch in ``usermeta.embedOptions.patch`` applied to the
+compiled Vega at build time by ``embeds.runtime.compile_spec``;
 Vega-Lite has no height-from-width setting), so a phone gets a full-width map with no blank band. The topology
 and the data are inlined in the spec (no fetch at view time); the data is inlined as compact CSV
 text with one-letter grade codes to keep the payload small.
@@ -76,7 +77,7 @@ def aspect(kind: str) -> float:
 
 
 def height_patch(kind: str) -> list[dict[str, Any]]:
-    """vega-embed JSON patch: the plot's height follows its width at the map's aspect ratio,
+    """JSON patch to the compiled Vega (applied at build time): the plot's height follows its width at the map's aspect ratio,
     but stays within the window on a desktop (at least ``MIN_CAP`` px, so a phone held
     sideways still gets a usable map)."""
     ratio = f"{aspect(kind):.4f}"

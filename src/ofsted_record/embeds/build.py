@@ -6,7 +6,8 @@ Per published chart ``<slug>`` (the slug is the stable address: no hashes in nam
 - ``embeds/<slug>/``: ``index.html``, ``chart.vl.json``, ``chart.png``, ``chart.svg``,
   ``fallback.png`` (the page's static image: no title or legend, which the page shows in HTML),
   ``data.csv``, ``snippet.html`` and ``oembed.json``;
-- once in ``embeds/lib/``: ``vega-bundle.js``, ``embed.js``, ``embed.css`` (pages load them with
+- once in ``embeds/lib/``: ``vega-bundle.js`` (Vega), ``charts.js`` (the chart runtime, shared
+  with the site's pages), ``embed.js``, ``embed.css`` (pages load them with
   a ``?v=<content hash>`` query, so a new library reaches readers without a new address).
 
 Everything is deterministic: specs are written with a fixed key order from the chart objects,
@@ -59,10 +60,12 @@ def _title_parts(spec: dict) -> tuple[str, str, str]:
 
 def write_lib(embeds_dir: Path) -> dict[str, str]:
     """The shared files of every embed; returns their ``?v=`` versions by name."""
-    import vl_convert
+    from ofsted_record.embeds import runtime
 
+    bundle = runtime.vega_bundle()
     files = {
-        pages.LIB_NAME: vl_convert.javascript_bundle(),
+        pages.LIB_NAME: bundle,
+        pages.RUNTIME_NAME: runtime.runtime_js(pages.version(bundle)),
         pages.JS_NAME: pages.embed_js(),
         pages.CSS_NAME: pages.embed_css(),
     }

@@ -24,18 +24,20 @@ from importlib import resources
 import jinja2
 import pandas as pd
 
+from ofsted_record.embeds.runtime import compile_spec, dark_patch
 from ofsted_record.embeds.scriptjson import script_json
 
 MESSAGE_TYPE = "ofsted-record:height"
-LIB_NAME = "vega-bundle.js"
+LIB_NAME = "vega-bundle.js"  # Vega alone (runtime.vega_bundle), loaded by charts.js
+RUNTIME_NAME = "charts.js"
 JS_NAME = "embed.js"
 CSS_NAME = "embed.css"
 FALLBACK_NAME = "fallback.png"
 OEMBED_NAME = "oembed.json"
 
 # Only same-origin scripts and data (the spec is a JSON data block, not a script); styles may be
-# inline because Vega and the colour key set element styles. No eval: vega-embed runs Vega's
-# expression interpreter (embed.js). The one exception: Vega reads inline CSV data (the maps)
+# inline because Vega and the colour key set element styles. No eval: charts.js runs Vega's
+# expression interpreter (embed.js asks for it). The one exception: Vega reads inline CSV data (the maps)
 # with d3-dsv, which builds its row parser with ``new Function``, so those pages also allow
 # 'unsafe-eval' (inline and third-party scripts stay blocked).
 CSP = (
@@ -133,9 +135,31 @@ def resize_js() -> str:
 
 
 def embed_js() -> str:
-    return render(
-        "embed.js.j2", message_type=script_json(MESSAGE_TYPE), dark_config=script_json(DARK_VEGA)
-    )
+    return render("embed.js.j2", message_type=script_json(MESSAGE_TYPE))
+
+
+def _merge(target: dict, source: dict) -> dict:
+    out = dict(target)
+    for key, value in source.items():
+        if isinstance(value, dict):
+            out[key] = _merge(out[key] if isinstance(out.get(key), dict) else {}, value)
+        else:
+            out[key] = value
+    return out
+
+
+def dark_spec(spec: dict) -> dict:
+    """The Vega-Lite spec in dark colours (:data:`DARK_VEGA`): the background, every axis
+    style the spec's config has, and the legend, text and title colours."""
+    config = {
+        k: _merge(v, DARK_VEGA["axis"]) if k.startswith("axis") and isinstance(v, dict) else v
+        for k, v in (spec.get("config") or {}).items()
+    }
+    return {
+        **spec,
+        "background": DARK_VEGA["background"],
+        "config": _merge(config, DARK_VEGA["config"]),
+    }
 
 
 def embed_css() -> str:
@@ -290,7 +314,10 @@ def embed_page(
     versions: dict[str, str],
 ) -> str:
     """A standalone, responsive page for one chart: spec inlined as a JSON data block, Vega and
-    the page script from ``../lib/`` (``versions`` holds their ``?v=`` content hashes)."""
+    the page script from ``../lib/`` (``versions`` holds their ``?v=`` content hashes). The spec
+    is Vega, compiled here; dark mode is a JSON patch to it, compiled here too."""
+    shown = page_spec(spec)
+    light = compile_spec(shown)
     return render(
         "page.html.j2",
         csp=csp(spec),
@@ -304,11 +331,12 @@ def embed_page(
         key=colour_key(spec),
         summary_columns=[str(c) for c in summary.columns],
         summary_rows=[[str(v) for v in row] for row in summary.itertuples(index=False)],
-        spec_json=script_json(page_spec(spec)),
+        spec_json=script_json(light),
+        dark_json=script_json(dark_patch(light, compile_spec(dark_spec(shown)))),
         oembed_url=oembed_url,
         fallback_name=FALLBACK_NAME,
-        lib_name=LIB_NAME,
-        lib_version=versions[LIB_NAME],
+        lib_name=RUNTIME_NAME,
+        lib_version=versions[RUNTIME_NAME],
         js_name=JS_NAME,
         js_version=versions[JS_NAME],
         css_name=CSS_NAME,

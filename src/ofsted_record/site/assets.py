@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ofsted_record import config
-from ofsted_record.site.paths import DATA_VERSION_FILE, assets_dir, bundle_path
+from ofsted_record.site.paths import DATA_VERSION_FILE, assets_dir, bundle_path, runtime_path
 from ofsted_record.tables import atomic_write_bytes, atomic_write_text, write_csv
 
 # Tables offered for download: warehouse table -> sort key (deterministic files).
@@ -42,15 +42,21 @@ EMBEDS_DIR = "embeds"
 
 
 def write_bundle(site: Path) -> Path:
-    """``vl_convert.javascript_bundle()`` once: one script defining ``window.vegaEmbed``."""
-    import vl_convert
+    """The Vega bundle and the chart runtime (``charts.js``) once, in ``embeds/lib/``, where
+    the embeds load them too (:mod:`ofsted_record.embeds.runtime`). Returns the runtime."""
+    from ofsted_record.embeds import runtime
+    from ofsted_record.embeds.page import version
 
     path = bundle_path(site)
     (assets_dir(site) / path.name).unlink(missing_ok=True)  # where it used to be (a 2nd copy)
-    text = vl_convert.javascript_bundle()
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        atomic_write_text(path, text)
-    return path
+    bundle = runtime.vega_bundle()
+    for target, text in (
+        (path, bundle),
+        (runtime_path(site), runtime.runtime_js(version(bundle))),
+    ):
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            atomic_write_text(target, text)
+    return runtime_path(site)
 
 
 def _png(width: int, height: int, pixels: list[list[tuple[int, int, int, int]]]) -> bytes:

@@ -6,7 +6,7 @@ a few pages in parallel tabs. Every finding is plain data, so a failing test can
 offending page at once instead of stopping at the first.
 
 Checks per page and width: console errors, requests that leave the local server, HTTP errors,
-duplicate ids, horizontal scroll, charts drawn (one SVG per ``vegaEmbed`` call in the page
+duplicate ids, horizontal scroll, charts drawn (one SVG per ``orcChart`` call in the page
 source, non-zero size), chart text (title, subtitle, legend, axis labels and titles) cut by its
 SVG or the viewport or truncated with an ellipsis by Vega, and axe-core violations. Links and
 anchors are checked across the whole site once all pages are known.
@@ -34,7 +34,7 @@ FRAGMENT_RULES = {
 }
 VIEW_HEIGHT = 900
 SKIP_FOLDERS = {"site_libs"}
-VEGA_CALL = re.compile(r"\bvegaEmbed\(")
+VEGA_CALL = re.compile(r"\borcChart\(")
 # Vega's SVG classes for the text a reader must be able to read in full.
 CHART_TEXT = ", ".join(
     f".{role} text"

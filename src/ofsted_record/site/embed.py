@@ -1,5 +1,7 @@
 """Charts as static HTML: a labelled figure, a visually hidden summary and an inline module
-script that calls ``vegaEmbed`` from the site's own Vega bundle.
+script that hands the chart's Vega spec, compiled from Vega-Lite here at build time, to the
+site's chart runtime (``embeds/lib/charts.js``: ``orcChart``), which loads Vega when a chart
+first comes near the screen.
 
 Pages print :func:`chart_html` from a cell with ``#| output: asis``; the generator writes it
 straight into council pages. Nothing here produces a ``text/html`` display output, so Quarto
@@ -15,11 +17,9 @@ from typing import Any
 
 import altair as alt
 
+from ofsted_record.embeds.runtime import compile_spec
 from ofsted_record.embeds.scriptjson import script_json as shared_script_json
 
-EMBED_OPTIONS = {"renderer": "svg", "actions": False}
-# How far below (or above) the screen a chart starts drawing, so it is ready when it scrolls in.
-LAZY_MARGIN = "600px 0px"
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
@@ -34,30 +34,8 @@ def script_json(value: Any) -> str:
     return shared_script_json(value, sort_keys=True)
 
 
-# Below this container width legends stack in one column and may use the whole width; Vega
-# never wraps legend labels, so two columns of grade names would run off a phone screen.
+# Kept in step with NARROW in charts.js (the runtime's narrow-container adjustments).
 NARROW = 560
-# Inline before each vegaEmbed call, in narrow containers only: every legend one column under
-# the plot, labels limited to the width; axis and legend titles longer than the width broken
-# into lines of about half the width (an axis title is centred on the plot, which is narrower
-# than the chart; Vega draws a list of strings as lines and never wraps a string). A y-axis
-# title runs up the plot's height, not across the width, so it stays one line: wrapped, its
-# extra lines were drawn past the chart's left edge (Vega leaves them out of its layout).
-# An x-axis title ends at the plot's right end instead of being centred on a plot that a
-# phone makes narrower than the title (it was cut at the chart's edge).
-FIT_JS = (
-    "const wrap=(s,n)=>{const out=[];let line='';for(const w of s.split(' ')){"
-    "if(line&&(line+' '+w).length>n){out.push(line);line=w;}else line=line?line+' '+w:w;}"
-    "out.push(line);return out;};"
-    "const fit=(n,w,up)=>{if(Array.isArray(n))n.forEach(m=>fit(m,w,up));"
-    "else if(n&&typeof n==='object')for(const[k,v]of Object.entries(n)){"
-    "if(k==='legend'&&v&&typeof v==='object'){v.columns=1;v.labelLimit=w-40;v.orient='bottom';"
-    "v.direction='vertical';fit(v,w,up);}"
-    "else if(k==='title'&&typeof v==='string'&&!up&&v.length*7>w/2)"
-    "n[k]=wrap(v,Math.floor(w/14));"
-    "else{if(k==='x'&&v&&typeof v==='object'&&v.axis!==null&&v.title!==null)"
-    "v.axis={...(v.axis||{}),titleAnchor:'end'};fit(v,w,up||k==='y');}}};"
-)
 
 
 def _title_lines(title: Any) -> tuple[list[str], list[str]]:
@@ -198,18 +176,10 @@ def chart_html(
         + "".join(f'<p class="orc-chart-source">{esc(s)}</p>\n' for s in sources)
         + f'<p id="{div_id}-summary" class="visually-hidden">{esc(text)}</p>\n'
         "</figure>\n"
-        f'<script type="module">{{{FIT_JS}const el=document.getElementById("{div_id}");'
-        f"const spec={script_json(spec)};"
-        f"if(el.clientWidth<{NARROW})fit(spec,el.clientWidth);"
-        # el.orcEmbed: vega-embed's promise, kept so a page script can reach the chart's view
-        "el.orcEmbed=new Promise((ok,no)=>{"
-        f"const draw=()=>vegaEmbed(el,spec,{script_json(EMBED_OPTIONS)}).then(ok,no);"
-        f"if({'false' if eager else 'true'}&&'IntersectionObserver' in window){{"
-        "const io=new IntersectionObserver((seen)=>{if(seen.some((e)=>e.isIntersecting)){"
-        f"io.disconnect();draw();}}}},{{rootMargin:'{LAZY_MARGIN}'}});io.observe(el);}}"
-        "else draw();});"
-        "el.orcEmbed.catch((error)=>console.error(error));}"
-        "</script>"
+        # orcChart (charts.js, loaded in the page head): draws the chart when it comes near
+        # the screen, or at once if eager; keeps the promise of its view in el.orcEmbed
+        f'<script type="module">orcChart("{div_id}",{script_json(compile_spec(spec))}'
+        f"{',{eager:true}' if eager else ''});</script>"
     )
     return f"```{{=html}}\n{body}\n```\n" if raw_block else body + "\n"
 

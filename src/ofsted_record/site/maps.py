@@ -19,8 +19,8 @@ page's own script (``assets/month-map.js``) sets both on each map's view.
 
 Size: the map takes its container's width and its height follows from the width and the map's
 shape (``charts.maps.aspect``), so a phone gets a full-width map with no blank band above or
-below it. Vega-Lite has no height-from-width setting, so the spec carries a JSON patch for
-vega-embed (``usermeta.embedOptions.patch``) that replaces the fixed height by a signal; a
+below it. Vega-Lite has no height-from-width setting, so the spec carries a JSON patch
+(``usermeta.embedOptions.patch``, applied to the compiled Vega at build time) that replaces the fixed height by a signal; a
 renderer that ignores it (a PNG export) uses the fixed ``height``.
 """
 
@@ -402,7 +402,7 @@ def month_control_html(payload: dict[str, Any], url_prefix: str = "") -> str:
 
 def month_script_html(url_prefix: str = "") -> str:
     """The tags loading the control's stylesheet and script (after the maps, so their
-    ``vegaEmbed`` calls have started)."""
+    ``orcChart`` calls have started)."""
     return (
         f'<link rel="stylesheet" href="{url_prefix}{STYLE}">'
         f'<script type="module" src="{url_prefix}{SCRIPT}"></script>'

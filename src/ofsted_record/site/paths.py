@@ -7,8 +7,11 @@ from pathlib import Path
 from ofsted_record import config
 
 BUNDLE_NAME = "vega-bundle.js"
-# The embed pages keep the same bundle in embeds/lib/ (ofsted_record.embeds); the site's pages
-# load that one copy, so it is stored and cached once.
+# The chart runtime (ofsted_record.embeds.runtime): pages load it in their head; it loads the
+# bundle beside it when a chart first comes near the screen.
+RUNTIME_NAME = "charts.js"
+# The embed pages keep the same bundle and runtime in embeds/lib/ (ofsted_record.embeds); the
+# site's pages load that one copy, so each is stored and cached once.
 BUNDLE_DIR = "embeds/lib"
 ASSETS = "assets"
 DATA_VERSION_FILE = "_data_version.txt"
@@ -53,11 +56,16 @@ def bundle_path(site: Path | None = None) -> Path:
     return (site or site_dir()) / BUNDLE_DIR / BUNDLE_NAME
 
 
+def runtime_path(site: Path | None = None) -> Path:
+    return (site or site_dir()) / BUNDLE_DIR / RUNTIME_NAME
+
+
 def bundle_src(depth: int) -> str:
-    """Relative URL of the Vega bundle from a page ``depth`` folders below the site root."""
-    return "../" * depth + f"{BUNDLE_DIR}/{BUNDLE_NAME}"
+    """Relative URL of the chart runtime from a page ``depth`` folders below the site root."""
+    return "../" * depth + f"{BUNDLE_DIR}/{RUNTIME_NAME}"
 
 
 def bundle_tag(depth: int) -> str:
-    """The ``<script type="module">`` loading the bundle (deferred: never render-blocking)."""
+    """The ``<script type="module">`` loading the chart runtime (a few KB, deferred: never
+    render-blocking); it loads Vega itself when a chart first comes near the screen."""
     return f'<script type="module" src="{bundle_src(depth)}"></script>'
