@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 CLI := $(VENV)/bin/ofsted-record
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv data data-always site-build site-render search-index axe lighthouse extract register geography official context fulltext warehouse findings \
+# vega-bundle: rebuild the vendored Vega library from npm (only when vl-convert moves Vega)
+.PHONY: vega-bundle help venv data data-always site-build site-render search-index axe lighthouse extract register geography official context fulltext warehouse findings \
         provenance charts embeds notebooks site refresh test lint benchmarks clean
 
 help:
@@ -76,6 +77,11 @@ site-build: venv search-index
 	  -- $(CLI) site --no-render
 site-render: venv
 	$(CLI) site --no-build
+
+# The charts' Vega library is vendored (src/ofsted_record/embeds/static/vega-bundle.js): no Node.js
+# for `make site`. Rebuild it from npm when vl-convert compiles for another Vega.
+vega-bundle: venv
+	$(PY) -m ofsted_record.embeds.runtime
 
 # Lighthouse for benchmarks/lighthouse_site.py (pinned: 13 wants Node 22).
 lighthouse: .cache/node/node_modules/.bin/lighthouse

@@ -6,8 +6,12 @@ Why not ``vl_convert.javascript_bundle("window.vega = vega;")``: in vl-convert 1
 is a default import that Vega does not have, so the bundle sets ``window.vega = null`` (seen
 in its last line). The Vega library comes instead from Vega's own npm package, at exactly the
 version vl-convert compiles for, with Vega's CSP-safe expression interpreter (the embeds run
-under a Content-Security-Policy without ``'unsafe-eval'``). npm installs them into the
-git-ignored ``.cache/node`` as it does axe-core and Lighthouse.
+under a Content-Security-Policy without ``'unsafe-eval'``).
+
+The bundle is vendored (``static/vega-bundle.js``, Vega's BSD-3-Clause licence) so that
+``make site`` needs no Node.js: ``make vega-bundle`` rebuilds it from npm (into the git-ignored
+``.cache/node``, as axe-core and Lighthouse are) when vl-convert moves to another Vega, and the
+build refuses a vendored bundle whose Vega is not the one vl-convert compiles for.
 """
 
 from __future__ import annotations
@@ -84,8 +88,38 @@ def ensure_vega(prefix: Path | None = None) -> Path:
     return prefix / "node_modules"
 
 
-def vega_bundle(modules: Path | None = None) -> str:
-    """One ES module: Vega's minified build (it sets ``globalThis.vega``) followed by the
+VENDORED = "static/vega-bundle.js"
+_HEADER = "/*! vega@{vega} + vega-interpreter@{interpreter} (BSD-3-Clause), from npm; rebuild: make vega-bundle */\n"
+_HEADER_VERSION = re.compile(r"^/\*! vega@(\S+) \+ vega-interpreter@(\S+) ")
+
+
+def vega_bundle() -> str:
+    """The vendored Vega bundle (see the module docstring), checked against the Vega that
+    vl-convert compiles the specs for. Raises ``RuntimeError`` naming the file and the fix."""
+    source = resources.files("ofsted_record.embeds").joinpath(VENDORED)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as error:
+        raise RuntimeError(
+            f"{source}: the vendored Vega bundle is missing ({error}); run `make vega-bundle`"
+        ) from error
+    found = _HEADER_VERSION.match(text)
+    wanted = (vega_version(), INTERPRETER_VERSION)
+    if found is None or found.groups() != wanted:
+        have = (
+            "no version header"
+            if found is None
+            else f"vega {found[1]}, vega-interpreter {found[2]}"
+        )
+        raise RuntimeError(
+            f"{source}: has {have}, but the specs are compiled for vega {wanted[0]} "
+            f"(vega-interpreter {wanted[1]}); run `make vega-bundle` (needs npm)"
+        )
+    return text
+
+
+def build_vega_bundle(modules: Path | None = None) -> str:
+    """The vendored bundle's text, built from npm: one ES module: Vega's minified build (it sets ``globalThis.vega``) followed by the
     expression interpreter, exported as ``expressionInterpreter``. The interpreter's one import
     (three helpers from vega-util) is read from the Vega build, which re-exports vega-util."""
     modules = modules or ensure_vega()
@@ -95,7 +129,10 @@ def vega_bundle(modules: Path | None = None) -> str:
     interpreter, found = _UTIL_IMPORT.subn(r"const {\1} = globalThis.vega;", interpreter)
     if found != 1 or re.search(r"^import ", interpreter, re.MULTILINE):
         raise RuntimeError(f"{interpreter_file}: expected one import, from vega-util")
-    return _SOURCE_MAP.sub("", vega) + "\n" + _SOURCE_MAP.sub("", interpreter).rstrip() + "\n"
+    header = _HEADER.format(vega=vega_version(), interpreter=INTERPRETER_VERSION)
+    return (
+        header + _SOURCE_MAP.sub("", vega) + "\n" + _SOURCE_MAP.sub("", interpreter).rstrip() + "\n"
+    )
 
 
 def runtime_js(bundle_version: str) -> str:
@@ -139,3 +176,9 @@ def dark_patch(light: dict[str, Any], dark: dict[str, Any]) -> list[dict[str, An
     """The JSON patch from a chart's light Vega spec to its dark one (both compiled at build
     time): the page applies it when the reader's system is in dark mode."""
     return jsonpatch.make_patch(light, dark).patch
+
+
+if __name__ == "__main__":  # `make vega-bundle`: rebuild the vendored bundle from npm
+    target = Path(__file__).parent / VENDORED
+    target.write_text(build_vega_bundle(), encoding="utf-8")
+    print(f"wrote {target} ({target.stat().st_size:,} bytes)")
