@@ -112,6 +112,7 @@ def run(url: str, desktop: bool) -> dict:
             and (audits[ref["id"]].get("score") or 0) < 1
             and audits[ref["id"]].get("scoreDisplayMode") == "binary"
         ],
+        "blocking_error": audits.get("render-blocking-resources", {}).get("errorMessage"),
         "blocking": [
             item["url"].rsplit("/", 1)[-1]
             for item in audits.get("render-blocking-resources", {})
@@ -124,7 +125,12 @@ def run(url: str, desktop: bool) -> dict:
 
 
 def _lcp_element(audits: dict) -> str:
-    """The LCP element's selector and a snippet of it, as Lighthouse reports it."""
+    """The LCP element's selector and a snippet of it, as Lighthouse reports it (or why not:
+    Lighthouse 12.2's trace engine fails on Chromium 156's traces for this audit and for
+    render-blocking-resources; ``bench_site.py`` lists blocking files from Chromium itself)."""
+    error = audits.get("largest-contentful-paint-element", {}).get("errorMessage")
+    if error:
+        return f"(Lighthouse error: {error[:90]})"
     for item in (
         audits.get("largest-contentful-paint-element", {}).get("details", {}).get("items", [])
     ):
@@ -199,6 +205,8 @@ def main() -> None:
                 print(f"{'':18} LCP phases: {phases or '(not reported)'}")
                 if r["blocking"]:
                     print(f"{'':18} blocking: {', '.join(r['blocking'])}")
+                elif r["blocking_error"]:
+                    print(f"{'':18} render-blocking audit failed: {r['blocking_error'][:90]}")
     finally:
         server.shutdown()
 
