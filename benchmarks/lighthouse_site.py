@@ -101,6 +101,7 @@ def run(url: str, desktop: bool) -> dict:
     return {
         "performance": round(report["categories"]["performance"]["score"] * 100),
         "accessibility": round(report["categories"]["accessibility"]["score"] * 100),
+        "fcp_s": audits["first-contentful-paint"]["numericValue"] / 1000,
         "lcp_s": audits["largest-contentful-paint"]["numericValue"] / 1000,
         "tbt_ms": audits["total-blocking-time"]["numericValue"],
         "cls": audits["cumulative-layout-shift"]["numericValue"],
@@ -200,6 +201,7 @@ def main() -> None:
                 print(f"{'':18} render-blocking: {len(r['blocking'])} files")
             if args.why:
                 print(f"{'':18} all runs LCP s: {[round(x['lcp_s'], 2) for x in runs]}")
+                print(f"{'':18} all runs FCP s: {[round(x['fcp_s'], 2) for x in runs]}")
                 print(f"{'':18} LCP element: {r['lcp_element']}")
                 phases = ", ".join(f"{k} {v:.0f} ms" for k, v in r["lcp_phases"].items())
                 print(f"{'':18} LCP phases: {phases or '(not reported)'}")
