@@ -1,7 +1,9 @@
 """Site figures: `make site` fresh, with nothing changed and with one page's source changed;
 page weight per page kind as a reader downloads it (raw and gzip, everything the page requests
 from the site); browser and axe findings counts. ``--lighthouse`` also runs Lighthouse
-(benchmarks/lighthouse_site.py) on each page kind.
+(benchmarks/lighthouse_site.py) on each page kind. ``--weights-only [--site DIR]`` prints only
+the page weights and, per page kind, the files Chromium marks render-blocking (resource timing's
+``renderBlockingStatus``), which is what a phone waits for before its first paint.
 
 Needs Quarto ($QUARTO or on PATH). ``--fresh`` removes the site's generated parts, Quarto's
 folders and the stage stamps first (a fresh clone's state, data/processed kept): slow.
@@ -39,8 +41,14 @@ def make_site() -> float:
     return time.perf_counter() - start
 
 
-def page_weights(root: Path) -> list[tuple[str, int, int, int]]:
-    """(kind, requests, raw bytes, gzip bytes) of everything each page loads from the site."""
+# Chromium's own verdict per file: which downloads the first paint waited for.
+RENDER_BLOCKING_JS = """performance.getEntriesByType('resource')
+  .filter(e => e.renderBlockingStatus === 'blocking').map(e => e.name)"""
+
+
+def page_weights(root: Path) -> list[tuple[str, int, int, int, list[str], int]]:
+    """(kind, requests, raw bytes, gzip bytes, render-blocking files, their gzip bytes) of
+    everything each page loads from the site."""
     from playwright.sync_api import sync_playwright
 
     rows = []
@@ -56,20 +64,37 @@ def page_weights(root: Path) -> list[tuple[str, int, int, int]]:
             responses: list = []
             page.on("requestfinished", lambda r, out=responses: out.append(r.response()))
             page.goto(f"{base}/{path}", wait_until="networkidle")
-            bodies = [r.body() for r in responses if r is not None]
+            bodies = {r.url: r.body() for r in responses if r is not None}
+            blocking = page.evaluate(RENDER_BLOCKING_JS)
             page.close()
-            raw = sum(len(b) for b in bodies)
-            gz = sum(len(gzip.compress(b, 6)) for b in bodies)
-            rows.append((kind, len(bodies), raw, gz))
+            raw = sum(len(b) for b in bodies.values())
+            gz = sum(len(gzip.compress(b, 6)) for b in bodies.values())
+            blocking_gz = sum(len(gzip.compress(bodies.get(u, b""), 6)) for u in blocking)
+            names = [u.rsplit("/", 1)[-1] for u in blocking]
+            rows.append((kind, len(bodies), raw, gz, names, blocking_gz))
         browser.close()
     return rows
+
+
+def print_weights(site: Path) -> None:
+    print(f"{'page kind':20} {'requests':>8} {'raw KB':>8} {'gzip KB':>8} {'blocking':>8}")
+    for kind, n, raw, gz, blocking, blocking_gz in page_weights(site):
+        print(
+            f"{kind:20} {n:8d} {raw / 1e3:8.0f} {gz / 1e3:8.0f} "
+            f"{len(blocking):3d} files, {blocking_gz / 1e3:.0f} KB gzip: {', '.join(blocking)}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fresh", action="store_true", help="time a fresh make site first")
     parser.add_argument("--lighthouse", action="store_true", help="run Lighthouse too")
+    parser.add_argument("--weights-only", action="store_true", help="page weights only")
+    parser.add_argument("--site", type=Path, default=ROOT / "_site", help="with --weights-only")
     args = parser.parse_args()
+    if args.weights_only:
+        print_weights(args.site)
+        return
     if args.fresh:
         for name in FRESH_REMOVE:
             subprocess.run(["rm", "-rf", str(ROOT / name)], check=True)
@@ -92,9 +117,7 @@ def main() -> None:
     site = ROOT / "_site"
     total = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
     print(f"_site: {total / 1e6:.1f} MB")
-    print(f"{'page kind':20} {'requests':>8} {'raw KB':>8} {'gzip KB':>8}")
-    for kind, n, raw, gz in page_weights(site):
-        print(f"{kind:20} {n:8d} {raw / 1e3:8.0f} {gz / 1e3:8.0f}")
+    print_weights(site)
     if args.lighthouse:
         subprocess.run(
             [sys.executable, str(ROOT / "benchmarks" / "lighthouse_site.py")], cwd=ROOT, check=True

@@ -160,6 +160,22 @@ def test_every_page_has_a_meta_description(site_root):
     assert not missing, "pages without a meta description " + _listing(missing)
 
 
+def test_no_head_script_blocks_the_first_paint(site_root):
+    """Every ``<script src>`` in every page's head is ``defer``, ``async`` or a module (Quarto
+    writes its libraries as blocking scripts; the post-render step defers them)."""
+    from ofsted_record.site.audit import site_pages
+    from ofsted_record.site.postrender import blocking_head_scripts
+
+    pages = site_pages(site_root)
+    assert pages
+    blocking = [
+        f"{page}: {src}"
+        for page in pages
+        for src in blocking_head_scripts((site_root / page).read_text(encoding="utf-8"))
+    ]
+    assert not blocking, "render-blocking scripts in the head " + _listing(blocking)
+
+
 def test_council_summary_shown_once(site_root):
     """The summary sentence is the description (meta tag and under the title), once."""
     import html

@@ -100,6 +100,7 @@ def find_quarto(install: bool = True) -> str:
 # it renders the project.
 GLOBAL_INPUTS = (
     "_quarto.yml",
+    "src/ofsted_record/site/postrender.py",
     "site/_metadata.yml",
     "site/councils/_metadata.yml",
     "site/assets",
