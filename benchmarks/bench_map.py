@@ -6,9 +6,11 @@ temporary folder, serves it on loopback, and prints:
 * per map, the bytes a reader fetches for every month: the map's geometry file, its spec as
   inlined in the page and the month data (shared by both maps, counted in full for each),
   raw and gzip (level 9, what a static host typically serves), against the 300 KB gzip budget;
-* the time from navigation to both maps drawn in headless Chromium at 390 px with the CPU
-  throttled 4x (CDP ``Emulation.setCPUThrottlingRate``), median of three loads, and the time
-  from moving the control to both maps redrawn, against the 2 s budget for the first draw.
+* the time from navigation to the first map drawn (the hex map, the one in view; the boundary
+  map below it is drawn when the reader scrolls near it) in headless Chromium at 390 px with
+  the CPU throttled 4x (CDP ``Emulation.setCPUThrottlingRate``), median of three loads, against
+  the 2 s budget for the first draw; the time to the boundary map drawn when scrolled to at
+  once; and the time from moving the control to both maps redrawn.
 
 The Vega bundle and the chart runtime that imports it (shared by every page of the site, cached
 once) are listed apart.
@@ -98,9 +100,10 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 
 def timings(root: Path, throttle: int = THROTTLE) -> dict[str, list[float]]:
-    """Per load: ``scripts`` (the load event: the chart runtime and the page's scripts run; the
-    maps are eager, so the runtime has started importing the Vega bundle),
-    ``hex`` (the hex map drawn), ``first`` (both maps drawn), ``move`` (control moved, both maps redrawn), in ms."""
+    """Per load: ``scripts`` (the load event: the chart runtime and the page's scripts run),
+    ``hex`` (the hex map, in view at load, drawn: the first draw), ``first`` (both maps drawn,
+    the boundary map scrolled to right after the first), ``move`` (control moved, both maps
+    redrawn), in ms."""
     from playwright.sync_api import sync_playwright
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
@@ -124,6 +127,8 @@ def timings(root: Path, throttle: int = THROTTLE) -> dict[str, list[float]]:
                         DRAWN, arg=["chart-hex-map"], polling="raf", timeout=120000
                     )
                     out["hex"].append(page.evaluate("performance.now()"))
+                    # the boundary map is drawn when the reader scrolls near it
+                    page.evaluate("document.getElementById('chart-geo-map').scrollIntoView()")
                     page.wait_for_function(
                         DRAWN, arg=["chart-hex-map", "chart-geo-map"], polling="raf", timeout=120000
                     )
@@ -188,15 +193,16 @@ def main() -> int:
             )
         for throttle in (THROTTLE, 1):
             t = timings(root, throttle)
-            median = statistics.median(t["first"])
+            median = statistics.median(t["hex"])
             flag = "ok" if median <= BUDGET_FIRST_DRAW_MS else "OVER BUDGET"
-            runs = ", ".join(f"{v:.0f}" for v in t["first"])
+            runs = ", ".join(f"{v:.0f}" for v in t["hex"])
             print(
-                f"CPU throttled {throttle}x, {WIDTH} px: both maps drawn {median:.0f} ms "
-                f"after navigation (median of {runs}; budget {BUDGET_FIRST_DRAW_MS} ms: {flag}); "
-                f"page scripts run by {statistics.median(t['scripts']):.0f} ms; "
-                f"hex map (the first in view) drawn by {statistics.median(t['hex']):.0f} ms; "
-                f"a move of the control redrawn in {statistics.median(t['move']):.0f} ms"
+                f"CPU throttled {throttle}x, {WIDTH} px: first map drawn (the hex map, the one in "
+                f"view) {median:.0f} ms after navigation (median of {runs}; budget "
+                f"{BUDGET_FIRST_DRAW_MS} ms: {flag}); page scripts run by "
+                f"{statistics.median(t['scripts']):.0f} ms; the boundary map, scrolled to at once, "
+                f"drawn by {statistics.median(t['first']):.0f} ms; a move of the control redrawn "
+                f"in {statistics.median(t['move']):.0f} ms"
             )
     return 1 if over else 0
 

@@ -112,6 +112,8 @@ def measured(site, chromium_path, chromium_args) -> dict[tuple[int, str], dict]:
                         timeout=180000,
                     )
                     for chart in CHARTS:
+                        # each map is drawn when it comes near the screen
+                        page.eval_on_selector(f"#chart-{chart}", "el => el.scrollIntoView()")
                         # drawn: at least one vintage's councils have a visible shape
                         page.wait_for_function(
                             "id => [...document.querySelectorAll(`#${id} svg .mark-shape path`)]"

@@ -58,15 +58,16 @@ const views = [...document.querySelectorAll(".orc-vega")]
 
 let current = last;
 let picked = "";
-let pending = Promise.resolve();
+let state = null; // the month shown: { day, grades }
+
+// Each map gets the current state as soon as it is drawn: a map further down the page is drawn
+// only when the reader scrolls near it (charts.js), and then shows the month already chosen.
+const apply = (v) =>
+  v && v.signal("as_at", state.day).signal("grades", state.grades).signal("pick", picked).runAsync();
 
 function draw(i) {
-  const grades = gradesOf(i);
-  const day = data.days[i];
-  pending = Promise.all(views).then((vs) =>
-    Promise.all(vs.filter(Boolean).map((v) =>
-      v.signal("as_at", day).signal("grades", grades).signal("pick", picked).runAsync())));
-  return pending;
+  state = { day: data.days[i], grades: gradesOf(i) };
+  return Promise.all(views.map((p) => p.then(apply)));
 }
 
 function writeCounts(i) {
@@ -191,6 +192,8 @@ if (header) {
 // ?month=2016-03 restores the month; anything else shows the latest.
 const asked = new URLSearchParams(window.location.search).get("month");
 const start = asked ? data.months.indexOf(asked) : -1;
-show(start >= 0 ? start : last, { url: false, speak: false }).then(() => {
+show(start >= 0 ? start : last, { url: false, speak: false });
+// Ready once the first map (in view on load) shows the month; the other follows when drawn.
+(views[0] || Promise.resolve(null)).then(apply).then(() => {
   section.dataset.ready = "true";
 });

@@ -164,9 +164,9 @@ def chart_html(
     )
     labelled = f' aria-labelledby="{div_id}-title"' if head else ""
     # Drawn when it comes near the screen, not all at load: a long page's charts drawn at once
-    # blocked a phone's main thread for over a second. A chart a page script drives (it has
-    # params: the maps' month) is drawn at once.
-    eager = bool(spec.get("params"))
+    # blocked a phone's main thread for over a second. So are the charts a page script drives
+    # (the maps' month): the script sets its state on each view as that view is drawn, so the
+    # map page's second map costs a phone nothing until the reader scrolls near it.
     reserve = _reserved_height(spec)
     style = "width:100%" + (f";min-height:{reserve}" if reserve else "")
     body = (
@@ -177,9 +177,8 @@ def chart_html(
         + f'<p id="{div_id}-summary" class="visually-hidden">{esc(text)}</p>\n'
         "</figure>\n"
         # orcChart (charts.js, loaded in the page head): draws the chart when it comes near
-        # the screen, or at once if eager; keeps the promise of its view in el.orcEmbed
-        f'<script type="module">orcChart("{div_id}",{script_json(compile_spec(spec))}'
-        f"{',{eager:true}' if eager else ''});</script>"
+        # the screen; keeps the promise of its view in el.orcEmbed
+        f'<script type="module">orcChart("{div_id}",{script_json(compile_spec(spec))});</script>'
     )
     return f"```{{=html}}\n{body}\n```\n" if raw_block else body + "\n"
 
