@@ -142,12 +142,44 @@ export async function draw(el, spec, { ast = false, links = null } = {}) {
   return { view, spec };
 }
 
+// Site charts draw one at a time, each in its own task, the one nearest the screen first (in
+// view, then the closest; ties in page order): on a phone the map page's hex map, in view,
+// used to wait about a second for the boundary map below it, whose observer fired first.
+const waiting = [];
+let busy = false;
+function offScreen(el) {
+  const r = el.getBoundingClientRect();
+  return r.bottom < 0 ? -r.bottom : Math.max(0, r.top - window.innerHeight);
+}
+function nearestFirst(a, b) {
+  const d = offScreen(a.el) - offScreen(b.el);
+  if (d) return d;
+  return a.el.compareDocumentPosition(b.el) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+}
+async function pump() {
+  if (busy) return;
+  busy = true;
+  while (waiting.length) {
+    await new Promise((next) => setTimeout(next, 0));
+    waiting.sort(nearestFirst);
+    const { el, job, ok, no } = waiting.shift();
+    await job(el).then(ok, no);
+  }
+  busy = false;
+}
+function enqueue(el, job) {
+  return new Promise((ok, no) => {
+    waiting.push({ el, job, ok, no });
+    pump();
+  });
+}
+
 // A site page's chart: drawn when it comes near the screen, or at once when a page script
 // drives it (eager: the maps). el.orcEmbed is the promise of {view}, as vega-embed's was.
 export function chart(id, spec, { eager = false } = {}) {
   const el = document.getElementById(id);
   el.orcEmbed = new Promise((ok, no) => {
-    const go = () => draw(el, spec).then(ok, no);
+    const go = () => enqueue(el, () => draw(el, spec)).then(ok, no);
     if (!eager && "IntersectionObserver" in window) {
       const io = new IntersectionObserver(
         (seen) => {
