@@ -62,10 +62,8 @@ def write_lib(embeds_dir: Path) -> dict[str, str]:
     """The shared files of every embed; returns their ``?v=`` versions by name."""
     from ofsted_record.embeds import runtime
 
-    bundle = runtime.vega_bundle()
     files = {
-        pages.LIB_NAME: bundle,
-        pages.RUNTIME_NAME: runtime.runtime_js(pages.version(bundle)),
+        **runtime.lib_files(),
         pages.JS_NAME: pages.embed_js(),
         pages.CSS_NAME: pages.embed_css(),
     }

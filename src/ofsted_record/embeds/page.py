@@ -24,12 +24,13 @@ from importlib import resources
 import jinja2
 import pandas as pd
 
+from ofsted_record.embeds import runtime
 from ofsted_record.embeds.runtime import compile_spec, dark_patch
 from ofsted_record.embeds.scriptjson import script_json
 
 MESSAGE_TYPE = "ofsted-record:height"
-LIB_NAME = "vega-bundle.js"  # Vega alone (runtime.vega_bundle), loaded by charts.js
-RUNTIME_NAME = "charts.js"
+LIB_NAME = runtime.BUNDLE_NAME  # Vega alone (runtime.vega_bundle), loaded by charts.js
+RUNTIME_NAME = runtime.RUNTIME_NAME
 JS_NAME = "embed.js"
 CSS_NAME = "embed.css"
 FALLBACK_NAME = "fallback.png"

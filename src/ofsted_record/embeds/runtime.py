@@ -142,6 +142,15 @@ def runtime_js(bundle_version: str) -> str:
     return text.replace("__BUNDLE__", f"{BUNDLE_NAME}?v={bundle_version}")
 
 
+def lib_files() -> dict[str, str]:
+    """The chart files the site's pages and the embeds share, by file name: the Vega bundle and
+    the runtime that imports it at the bundle's content version."""
+    from ofsted_record.embeds.page import version
+
+    bundle = vega_bundle()
+    return {BUNDLE_NAME: bundle, RUNTIME_NAME: runtime_js(version(bundle))}
+
+
 def vl_version(spec: dict[str, Any]) -> str:
     """The Vega-Lite version a spec declares (``$schema``), as vl-convert names it (``6.4``);
     a spec with no ``$schema`` is taken to be the Vega-Lite the installed Altair writes."""

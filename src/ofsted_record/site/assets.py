@@ -45,15 +45,11 @@ def write_bundle(site: Path) -> Path:
     """The Vega bundle and the chart runtime (``charts.js``) once, in ``embeds/lib/``, where
     the embeds load them too (:mod:`ofsted_record.embeds.runtime`). Returns the runtime."""
     from ofsted_record.embeds import runtime
-    from ofsted_record.embeds.page import version
 
     path = bundle_path(site)
     (assets_dir(site) / path.name).unlink(missing_ok=True)  # where it used to be (a 2nd copy)
-    bundle = runtime.vega_bundle()
-    for target, text in (
-        (path, bundle),
-        (runtime_path(site), runtime.runtime_js(version(bundle))),
-    ):
+    for name, text in runtime.lib_files().items():
+        target = path.parent / name
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             atomic_write_text(target, text)
     return runtime_path(site)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ofsted_record import config
+from ofsted_record.embeds.runtime import BUNDLE_NAME, RUNTIME_NAME
 
-BUNDLE_NAME = "vega-bundle.js"
-# The chart runtime (ofsted_record.embeds.runtime): pages load it in their head; it loads the
-# bundle beside it when a chart first comes near the screen.
-RUNTIME_NAME = "charts.js"
+# The Vega bundle and the chart runtime (ofsted_record.embeds.runtime, which names them): pages
+# load the runtime in their head; it loads the bundle beside it when a chart first comes near
+# the screen.
 # The embed pages keep the same bundle and runtime in embeds/lib/ (ofsted_record.embeds); the
 # site's pages load that one copy, so each is stored and cached once.
 BUNDLE_DIR = "embeds/lib"
