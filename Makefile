@@ -7,7 +7,7 @@ CLI := $(VENV)/bin/ofsted-record
 STAMP := $(VENV)/.installed-stamp
 
 # vega-bundle: rebuild the vendored Vega library from npm (only when vl-convert moves Vega)
-.PHONY: vega-bundle help venv data data-always site-build site-render search-index axe lighthouse extract register geography official context fulltext warehouse findings \
+.PHONY: vega-bundle help venv data data-always site-build site-render site-embeds site-notebooks site-pages search-index axe lighthouse extract register geography official context fulltext warehouse findings \
         provenance charts embeds notebooks site refresh test lint benchmarks clean
 
 help:
@@ -58,11 +58,18 @@ embeds: warehouse
 	$(CLI) embeds
 notebooks: warehouse
 	$(CLI) notebooks
+# After the data, two at a time (2 cores): the notebooks, which the site does not use, beside the
+# site's own chain (embeds and search index, then the generated pages, then the render). Each
+# stage reads the warehouse read-only and writes its own folder.
+PARALLEL := $(MAKE) --no-print-directory -j2 --output-sync=line
 site: data
+	$(PARALLEL) site-notebooks site-pages
+
+site-embeds: venv
 	$(ONCHANGE) embeds --in $(CODE) data/processed data/public/embeds -- $(CLI) embeds
+site-notebooks: venv
 	$(ONCHANGE) notebooks --in $(CODE) data/processed analysis data/public/notebooks \
 	  -- $(CLI) notebooks
-	$(MAKE) --no-print-directory site-build site-render
 
 # The search page's Pagefind index (site/search-index/): rebuilt only when the full-text store
 # or the code changes.
@@ -72,10 +79,12 @@ search-index: venv
 
 # The site's generated parts (council pages, downloads, bundle, data-version stamps), then an
 # incremental Quarto render (only changed pages; see ofsted_record.site.build.render).
-site-build: venv search-index
+site-build: venv site-embeds search-index
 	$(ONCHANGE) site-build --in $(CODE) data/processed data/public/embeds site \
 	  -- $(CLI) site --no-render
 site-render: venv
+	$(CLI) site --no-build
+site-pages: site-build
 	$(CLI) site --no-build
 
 # The charts' Vega library is vendored (src/ofsted_record/embeds/static/vega-bundle.js): no Node.js
@@ -120,8 +129,7 @@ test: venv axe
 	  $(ONCHANGE) warehouse --in $(SHARED) $(CODE) data/processed data/warehouse.duckdb \
 	    -- $(CLI) warehouse && \
 	  if [ -n "$${QUARTO:-}" ] || command -v quarto >/dev/null; then \
-	    $(ONCHANGE) embeds --in $(CODE) data/processed data/public/embeds -- $(CLI) embeds && \
-	    $(MAKE) --no-print-directory site-build site-render; \
+	    $(PARALLEL) site-pages; \
 	  else echo "Quarto not found: the rendered-site tests will skip"; fi; \
 	fi
 	$(PY) -m pytest -n 2 --dist loadfile

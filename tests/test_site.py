@@ -9,6 +9,7 @@ Golden values were checked by hand in the inputs: Cumbria (DfE 909) in
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -336,6 +337,36 @@ def test_stage_runs_only_when_its_inputs_change(tmp_path):
     (source / "a.txt").write_text("three")
     assert run_stage("demo", [source], failing, root=tmp_path) == 3
     assert not (tmp_path / ".cache" / "stamps" / "demo.sha256").exists()  # retried next time
+
+
+def test_stages_run_at_once_keep_their_own_records(tmp_path):
+    """`make site` runs the embeds, notebooks and search-index stages two at a time: each keeps
+    its own stamp and digest cache, so neither loses the other's and both are skipped next time."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ofsted_record.site.stamps import run_stage
+
+    inputs = {}
+    for name in ("left", "right"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x.txt").write_text(name)
+        inputs[name] = [tmp_path / name]
+    log = tmp_path / "runs.txt"
+
+    def stage(name: str) -> int:
+        code = f"import time; time.sleep(0.3); open({str(log)!r}, 'a').write({name!r} + '\\n')"
+        return run_stage(name, inputs[name], [sys.executable, "-c", code], root=tmp_path)
+
+    with ThreadPoolExecutor(2) as pool:
+        assert list(pool.map(stage, ["left", "right"])) == [0, 0]
+    stamps = tmp_path / ".cache" / "stamps"
+    for name in ("left", "right"):
+        cache = json.loads((stamps / f"{name}.digests.json").read_text())
+        assert list(cache) == [str(tmp_path / name / "x.txt")]
+        assert stage(name) == 0
+    assert sorted(log.read_text().split()) == ["left", "right"]  # each ran once
+    assert not list(stamps.glob(".*.tmp"))
 
 
 def test_render_warnings_are_kept_per_page():

@@ -65,26 +65,35 @@ def _load(path: Path) -> dict:
         return {}
 
 
+def _write(path: Path, text: str) -> None:
+    """Write whole or not at all (a stage interrupted mid-write leaves the old file)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def run_stage(name: str, inputs: list[Path], command: list[str], root: Path | None = None) -> int:
     root = root or Path.cwd()
     folder = root / STAMP_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    cache_path = folder / "file-digests.json"
+    # One digest cache per stage: `make site` runs some stages at once (make -j2), and a shared
+    # file would be rewritten by each, losing the others' entries.
+    cache_path = folder / f"{name}.digests.json"
     stamp_path = folder / f"{name}.sha256"
     cache = _load(cache_path)
     before = digest(inputs, cache)
     recorded = stamp_path.read_text().strip() if stamp_path.exists() else ""
     if before == recorded and os.environ.get("FORCE") != "1":
         print(f"{name}: inputs unchanged, skipped (FORCE=1 to run anyway)")
-        cache_path.write_text(json.dumps(cache), encoding="utf-8")
+        _write(cache_path, json.dumps(cache))
         return 0
     start = time.perf_counter()
     result = subprocess.run(command, check=False)
     if result.returncode != 0:
         stamp_path.unlink(missing_ok=True)
         return result.returncode
-    stamp_path.write_text(digest(inputs, cache) + "\n", encoding="utf-8")
-    cache_path.write_text(json.dumps(cache), encoding="utf-8")
+    _write(stamp_path, digest(inputs, cache) + "\n")
+    _write(cache_path, json.dumps(cache))
     print(f"{name}: ran in {time.perf_counter() - start:.1f} s")
     return 0
 
