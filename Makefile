@@ -7,7 +7,7 @@ CLI := $(VENV)/bin/ofsted-record
 STAMP := $(VENV)/.installed-stamp
 
 # vega-bundle: rebuild the vendored Vega library from npm (only when vl-convert moves Vega)
-.PHONY: vega-bundle help venv data data-always site-build site-render site-embeds site-notebooks site-pages search-index axe lighthouse extract register geography official context fulltext warehouse findings \
+.PHONY: vega-bundle help venv data data-always data-official data-fulltext data-context data-geography site-build site-render site-embeds site-notebooks site-pages search-index axe lighthouse extract register geography official context fulltext warehouse findings \
         provenance charts embeds notebooks site refresh test lint benchmarks clean
 
 help:
@@ -26,6 +26,8 @@ venv: $(STAMP)
 # Stages run only when their inputs changed (content hashes in .cache/stamps; FORCE=1 runs them
 # anyway): a second `make site` with nothing changed does no work.
 ONCHANGE = $(PY) -m ofsted_record.site.stamps
+# Independent stages run two at a time (machines here have 2 cores); output is kept whole by line.
+PARALLEL = $(MAKE) --no-print-directory -j2 --output-sync=line
 SHARED ?= ../shared/data
 CODE := src pyproject.toml
 AXE_VERSION := 4.14.1
@@ -41,15 +43,18 @@ data: venv
 	$(ONCHANGE) data --in $(SHARED) $(CODE) data/processed data/sources.yml data/warehouse.duckdb \
 	  -- $(MAKE) --no-print-directory data-always
 
+# The register first (every later step resolves councils with it); then, two at a time, the
+# steps that read only it and the shared inputs; then the warehouse over all of them.
 data-always: venv
 	$(CLI) register
-	$(CLI) extract
-	$(CLI) official
-	$(CLI) geography
-	$(CLI) context
-	$(CLI) fulltext
+	$(PARALLEL) data-official data-fulltext data-context data-geography
 	$(CLI) warehouse
 	$(CLI) findings
+data-official: venv
+	$(CLI) extract
+	$(CLI) official
+data-fulltext data-context data-geography: venv
+	$(CLI) $(@:data-%=%)
 
 # --- warehouse -> charts -> pages -----------------------------------------------------
 charts: warehouse
@@ -58,10 +63,9 @@ embeds: warehouse
 	$(CLI) embeds
 notebooks: warehouse
 	$(CLI) notebooks
-# After the data, two at a time (2 cores): the notebooks, which the site does not use, beside the
-# site's own chain (embeds and search index, then the generated pages, then the render). Each
-# stage reads the warehouse read-only and writes its own folder.
-PARALLEL := $(MAKE) --no-print-directory -j2 --output-sync=line
+# After the data, two at a time: the notebooks, which the site does not use, beside the site's
+# own chain (embeds and search index, then the generated pages, then the render). Each stage
+# reads the warehouse read-only and writes its own folder.
 site: data
 	$(PARALLEL) site-notebooks site-pages
 
