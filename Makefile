@@ -7,7 +7,7 @@ CLI := $(VENV)/bin/ofsted-record
 STAMP := $(VENV)/.installed-stamp
 
 # vega-bundle: rebuild the vendored Vega library from npm (only when vl-convert moves Vega)
-.PHONY: vega-bundle help venv data data-always data-official data-fulltext data-context data-geography site-build site-render site-embeds site-notebooks site-pages search-index axe lighthouse extract register geography official context fulltext warehouse findings \
+.PHONY: vega-bundle help venv data data-always data-extract data-official data-fulltext data-context data-geography site-build site-render site-embeds site-notebooks site-pages search-index axe lighthouse extract register geography official context fulltext warehouse findings \
         provenance charts embeds notebooks site refresh test lint benchmarks clean
 
 help:
@@ -44,16 +44,15 @@ data: venv
 	  -- $(MAKE) --no-print-directory data-always
 
 # The register first (every later step resolves councils with it); then, two at a time, the
-# steps that read only it and the shared inputs; then the warehouse over all of them.
+# steps that read only it and the shared inputs (the full text after the extraction, whose
+# cached classification of the report files it reuses); then the warehouse over all of them.
 data-always: venv
 	$(CLI) register
-	$(PARALLEL) data-official data-fulltext data-context data-geography
+	$(PARALLEL) data-extract data-context data-official data-fulltext data-geography
 	$(CLI) warehouse
 	$(CLI) findings
-data-official: venv
-	$(CLI) extract
-	$(CLI) official
-data-fulltext data-context data-geography: venv
+data-official data-fulltext: data-extract
+data-extract data-official data-fulltext data-context data-geography: venv
 	$(CLI) $(@:data-%=%)
 
 # --- warehouse -> charts -> pages -----------------------------------------------------
@@ -63,11 +62,11 @@ embeds: warehouse
 	$(CLI) embeds
 notebooks: warehouse
 	$(CLI) notebooks
-# After the data, two at a time: the notebooks, which the site does not use, beside the site's
-# own chain (embeds and search index, then the generated pages, then the render). Each stage
+# After the data, two at a time: the site's chain (embeds, then the generated pages, beside the
+# search index; then the render) and the notebooks, which the site does not use. Each stage
 # reads the warehouse read-only and writes its own folder.
 site: data
-	$(PARALLEL) site-notebooks site-pages
+	$(PARALLEL) site-pages site-notebooks
 
 site-embeds: venv
 	$(ONCHANGE) embeds --in $(CODE) data/processed data/public/embeds -- $(CLI) embeds
@@ -83,12 +82,12 @@ search-index: venv
 
 # The site's generated parts (council pages, downloads, bundle, data-version stamps), then an
 # incremental Quarto render (only changed pages; see ofsted_record.site.build.render).
-site-build: venv site-embeds search-index
+site-build: venv site-embeds
 	$(ONCHANGE) site-build --in $(CODE) data/processed data/public/embeds site \
-	  -- $(CLI) site --no-render
+	  --skip site/search-index -- $(CLI) site --no-render
 site-render: venv
 	$(CLI) site --no-build
-site-pages: site-build
+site-pages: site-build search-index
 	$(CLI) site --no-build
 
 # The charts' Vega library is vendored (src/ofsted_record/embeds/static/vega-bundle.js): no Node.js

@@ -339,6 +339,30 @@ def test_stage_runs_only_when_its_inputs_change(tmp_path):
     assert not (tmp_path / ".cache" / "stamps" / "demo.sha256").exists()  # retried next time
 
 
+def test_a_stage_ignores_what_it_is_told_to_skip(tmp_path):
+    """site-build's inputs include site/, where the search-index stage, running beside it,
+    writes site/search-index/: that folder is skipped, everything else under site/ counts."""
+    import sys
+
+    from ofsted_record.site.stamps import run_stage
+
+    site = tmp_path / "site"
+    (site / "search-index").mkdir(parents=True)
+    (site / "page.qmd").write_text("one")
+    log = tmp_path / "runs.txt"
+    command = [sys.executable, "-c", f"open({str(log)!r}, 'a').write('ran\\n')"]
+
+    def runs() -> int:
+        run_stage("build", [site], command, root=tmp_path, skip=[site / "search-index"])
+        return log.read_text().count("ran")
+
+    assert runs() == 1
+    (site / "search-index" / "chunk.pf_index").write_text("written meanwhile")
+    assert runs() == 1  # skipped folder: not a change
+    (site / "page.qmd").write_text("two")
+    assert runs() == 2
+
+
 def test_stages_run_at_once_keep_their_own_records(tmp_path):
     """`make site` runs the embeds, notebooks and search-index stages two at a time: each keeps
     its own stamp and digest cache, so neither loses the other's and both are skipped next time."""

@@ -1,6 +1,6 @@
 """Run a build stage only when its inputs changed (content-hash stamps).
 
-``python -m ofsted_record.site.stamps NAME --in PATH... -- COMMAND...`` hashes every file under
+``python -m ofsted_record.site.stamps NAME --in PATH... [--skip PATH...] -- COMMAND...`` hashes every file under
 the input paths; if the digest equals the one recorded after the last successful run of NAME,
 it prints that the stage is up to date and exits; otherwise it runs COMMAND and, on success,
 records the digest of the inputs as they are *after* the run (a stage may rewrite its own
@@ -27,25 +27,28 @@ STAMP_DIR = Path(".cache") / "stamps"
 IGNORED_PARTS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".ruff_cache"}
 
 
-def _files(paths: Iterable[Path]) -> list[Path]:
+def _files(paths: Iterable[Path], skip: Iterable[Path] = ()) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_file():
             out.append(path)
         elif path.is_dir():
             out += [p for p in path.rglob("*") if p.is_file() and not IGNORED_PARTS & set(p.parts)]
-    return sorted(set(out))
+    skip = list(skip)
+    return sorted({p for p in out if not any(p.is_relative_to(s) for s in skip)})
 
 
-def digest(paths: Iterable[Path], cache: dict[str, list] | None = None) -> str:
-    """sha256 over (relative name, content digest) of every file under ``paths``; a missing
-    path counts as its name only, so creating it changes the digest."""
+def digest(
+    paths: Iterable[Path], cache: dict[str, list] | None = None, skip: Iterable[Path] = ()
+) -> str:
+    """sha256 over (relative name, content digest) of every file under ``paths`` but not under
+    ``skip``; a missing path counts as its name only, so creating it changes the digest."""
     cache = {} if cache is None else cache
     total = hashlib.sha256()
     paths = list(paths)
     for path in paths:
         total.update(f"{path}:{path.exists()}\0".encode())
-    for file in _files(paths):
+    for file in _files(paths, skip):
         stat = file.stat()
         key = str(file)
         hit = cache.get(key)
@@ -72,7 +75,16 @@ def _write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def run_stage(name: str, inputs: list[Path], command: list[str], root: Path | None = None) -> int:
+def run_stage(
+    name: str,
+    inputs: list[Path],
+    command: list[str],
+    root: Path | None = None,
+    skip: list[Path] | None = None,
+) -> int:
+    """Run ``command`` unless the files under ``inputs`` (less those under ``skip``: another
+    stage's output that may be written while this one runs) are as after its last run."""
+    skip = skip or []
     root = root or Path.cwd()
     folder = root / STAMP_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -81,7 +93,7 @@ def run_stage(name: str, inputs: list[Path], command: list[str], root: Path | No
     cache_path = folder / f"{name}.digests.json"
     stamp_path = folder / f"{name}.sha256"
     cache = _load(cache_path)
-    before = digest(inputs, cache)
+    before = digest(inputs, cache, skip)
     recorded = stamp_path.read_text().strip() if stamp_path.exists() else ""
     if before == recorded and os.environ.get("FORCE") != "1":
         print(f"{name}: inputs unchanged, skipped (FORCE=1 to run anyway)")
@@ -92,7 +104,7 @@ def run_stage(name: str, inputs: list[Path], command: list[str], root: Path | No
     if result.returncode != 0:
         stamp_path.unlink(missing_ok=True)
         return result.returncode
-    _write(stamp_path, digest(inputs, cache) + "\n")
+    _write(stamp_path, digest(inputs, cache, skip) + "\n")
     _write(cache_path, json.dumps(cache))
     print(f"{name}: ran in {time.perf_counter() - start:.1f} s")
     return 0
@@ -107,8 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="stamps")
     parser.add_argument("name")
     parser.add_argument("--in", dest="inputs", nargs="+", type=Path, required=True)
+    parser.add_argument("--skip", nargs="+", type=Path, default=[], help="not inputs")
     args = parser.parse_args(argv[:split])
-    return run_stage(args.name, args.inputs, argv[split + 1 :])
+    return run_stage(args.name, args.inputs, argv[split + 1 :], skip=args.skip)
 
 
 if __name__ == "__main__":
