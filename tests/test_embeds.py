@@ -102,6 +102,13 @@ def _src(snippet: str) -> str:
     return html.unescape(re.search(r'<iframe src="([^"]*)"', snippet).group(1))
 
 
+# Chromium's layout-shift entries (what Lighthouse's CLS sums), from the first paint on.
+LAYOUT_SHIFTS = """window.__layoutShift = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if (!e.hadRecentInput) window.__layoutShift += e.value;
+}).observe({type: "layout-shift", buffered: true});"""
+
+
 def _watch(page, errors: list[str]) -> None:
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -313,8 +320,10 @@ def test_hostile_council_name_still_draws(con, tmp_path, browser):
 @pytest.mark.parametrize("slug", SLUGS)
 def test_embed_renders_offline_without_errors_and_fits(browser, embeds_url, slug):
     """Every chart kind the project publishes, at a small phone, a phone and a desktop: drawn,
-    offline, no sideways scroll, the chart at least 90% of its container's width, and no
-    title, legend or axis text outside its SVG or the screen (the site's own audit probe)."""
+    offline, no sideways scroll, the chart at least 90% of its container's width, no title,
+    legend or axis text outside its SVG or the screen (the site's own audit probe), and the
+    page does not jump when the chart is drawn (its height is reserved: layout shift 0.03-0.15
+    before, for the maps most)."""
     from ofsted_record.site.audit import CHART_TEXT, PAGE_PROBE
 
     for width in (320, 390, 1280):
@@ -331,6 +340,7 @@ def test_embed_renders_offline_without_errors_and_fits(browser, embeds_url, slug
                 r.abort()
 
         page.route("**/*", route)
+        page.add_init_script(LAYOUT_SHIFTS)
         page.goto(f"{embeds_url}/{slug}/index.html")
         page.wait_for_selector("#chart svg .role-mark", timeout=20_000)
         page.wait_for_load_state("networkidle")
@@ -342,8 +352,10 @@ def test_embed_renders_offline_without_errors_and_fits(browser, embeds_url, slug
             " document.querySelector('#chart').getBoundingClientRect().width]"
         )
         clipped = page.evaluate(PAGE_PROBE, CHART_TEXT)["clipped"]
+        shift = page.evaluate("window.__layoutShift")
         page.close()
         assert marks > 0, f"{slug} @ {width}px drew no marks"
+        assert shift <= 0.02, f"{slug} @ {width}px moved as the chart was drawn: shift {shift:.3f}"
         assert not errors, f"{slug} @ {width}px console errors: {errors}"
         assert not outside, f"{slug} requested outside localhost: {outside}"
         assert scroll <= inner, f"{slug} @ {width}px scrolls sideways ({scroll} > {inner})"

@@ -162,6 +162,7 @@ def build_one(
         updated=settings.updated,
         oembed_url=oembed_href,
         versions=settings.versions,
+        chart_height=_svg_height(converter.svg(static_spec(shown))),
     )
     atomic_write_text(out / "index.html", page)
     snippet = pages.snippet(
