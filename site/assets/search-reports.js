@@ -1,10 +1,12 @@
 // Search what inspectors wrote: the page's own small interface over Pagefind's JS API.
 // The index (site/search-index/, built by ofsted_record.site.search_index) holds one record per
-// report page; Pagefind finds the pages holding the phrase (quoted: the words in order, whole
-// words, no stemming). This script filters, sorts and counts them with reports.json (each
-// record's report, page and template flag: no Pagefind filters, whose counting is slow), then
-// shows each page's matching paragraphs, checked and highlighted with the same rule as
-// `ofsted-record search` (whole words; a hyphen joins words).
+// report (and one for its template text); Pagefind finds the reports holding the phrase (quoted:
+// the words in order, whole words, no stemming; the index breaks phrases where punctuation
+// stands between words, so this is exact). This script filters, sorts and counts them with
+// reports.json (each record's report, first page and template flag: no Pagefind filters, whose
+// counting is slow), then shows each report's matching paragraphs, checked and highlighted with
+// the same rule as `ofsted-record search` (whole words; a hyphen joins words), each with a link
+// to its page of the PDF.
 (() => {
   "use strict";
   const root = document.getElementById("orc-search");
@@ -12,7 +14,9 @@
   const base = new URL(root.dataset.index, document.baseURI);
   const JOINER = "\u203f"; // what the index has for a hyphen inside a word
   const PARAGRAPH_END = "\u00b6";
-  const PAGE_SIZE = 20;
+  const PHRASE_BREAK = " \u2021 "; // the index's mark in a gap that punctuation touches
+  const PAGE_SIZE = 10; // reports at a time
+  const SHOWN_PER_REPORT = 3; // paragraphs shown per report (the CSV has them all)
   const $ = (id) => document.getElementById(id);
   const form = $("orc-search-form");
   const input = $("orc-q");
@@ -48,7 +52,20 @@
   }
 
   // What Pagefind is asked: the phrase in quotes (words in order), hyphens in words as indexed.
-  const quoted = (needle) => `"${needle.replace(/(?<=\w)-(?=\w)/g, JOINER)}"`;
+  const joined = (needle) => needle.replace(/(?<=\w)-(?=\w)/g, JOINER);
+  const quoted = (needle) => `"${joined(needle)}"`;
+  // Punctuation at a gap between words ("(turnover) here"): the index breaks the phrase there,
+  // so Pagefind is asked for the words, and every report it finds is checked for the phrase.
+  const WORDLIKE = /[\p{L}\p{N}_\u203f]/u;
+  function gapped(needle) {
+    const words = joined(needle).split(" ");
+    return words.some((w, i) => i && (!WORDLIKE.test(words[i - 1].at(-1)) || !WORDLIKE.test(w[0])));
+  }
+  const asked = (needle) =>
+    gapped(needle) ? joined(needle).replace(/[^\p{L}\p{N}_\u203f]+/gu, " ").trim() : quoted(needle);
+  // Pagefind drops punctuation ("(cse)" finds "cse"), so a phrase with any is checked on each
+  // report's paragraphs with the CLI's rule; a phrase of words alone is exact as Pagefind finds it.
+  const needsCheck = (needle) => /[^\p{L}\p{N}_\u203f ]/u.test(joined(needle));
 
   function option(select, value, text) {
     const o = document.createElement("option");
@@ -130,21 +147,23 @@
       (!years || (report.year !== null && report.year >= lo && report.year <= hi));
   }
 
-  // Pagefind's results kept as the form asks, newest report first, then by page.
+  // Pagefind's results kept as the form asks, a report's records together (its text and, when
+  // asked for, its template text), newest report first.
   function chosen(results) {
     const keep = wanted();
-    const out = [];
+    const byReport = new Map();
     for (const r of results) {
       const record = info.records[r.id];
       if (!record) continue;
       const id = info.report_ids[record[0]];
       const report = info.reports[id];
-      if (keep(record, report)) out.push({ r, id, iso: report.iso, page: record[1] });
+      if (!keep(record, report)) continue;
+      if (!byReport.has(id)) byReport.set(id, { id, iso: report.iso, rs: [] });
+      byReport.get(id).rs.push(r);
     }
-    out.sort((a, b) =>
-      a.iso !== b.iso ? (a.iso < b.iso ? 1 : -1) : a.id !== b.id ? (a.id < b.id ? -1 : 1) : a.page - b.page,
+    return [...byReport.values()].sort((a, b) =>
+      a.iso !== b.iso ? (a.iso < b.iso ? 1 : -1) : a.id < b.id ? -1 : 1,
     );
-    return out;
   }
 
   function drawYears(byYear, needle) {
@@ -185,15 +204,22 @@
     years.append(table);
   }
 
-  // The record's paragraphs (split at the mark the index puts after each), as printed.
+  // The record's paragraphs (split at the mark the index puts after each), as printed, each
+  // with its number on its page and its page.
   function paragraphs(data) {
     const numbers = (data.meta.paragraphs || "").split(" ");
+    const pages = (data.meta.pages || "").split(" ");
     return data.content
       .split(PARAGRAPH_END)
       // Pagefind ends each block with a full stop when it has none: drop it after the mark
-      .map((t, i) => (i ? t.replace(/^\s*\.(?=\s|$)/, "") : t).replaceAll(JOINER, "-").trim())
+      .map((t, i) => (i ? t.replace(/^\s*\.(?=\s|$)/, "") : t))
+      .map((t) => t.replaceAll(PHRASE_BREAK, " ").replaceAll(JOINER, "-").trim())
       .filter((t) => t)
-      .map((text, i) => ({ text, number: Number(numbers[i]) || i + 1 }));
+      .map((text, i) => ({
+        text,
+        number: Number(numbers[i]) || i + 1,
+        page: Number(pages[i]) || Number(data.meta.page),
+      }));
   }
 
   function matching(data, needle) {
@@ -223,39 +249,61 @@
     return report.pdf ? `${report.pdf}#page=${page}` : "";
   }
 
+  // A report's matching paragraphs, from each of its records (text, and template text when
+  // asked for), in page order.
+  async function found(group, needle) {
+    const datas = await Promise.all(group.rs.map((r) => r.data()));
+    return datas
+      .flatMap((data) => matching(data, needle))
+      .sort((a, b) => a.page - b.page || a.number - b.number);
+  }
+
+  function pdfAnchor(report, page) {
+    const href = pdfLink(report, page);
+    if (!href) return null;
+    const a = document.createElement("a");
+    a.href = href;
+    a.className = "orc-pdf";
+    a.textContent = `Page ${page} of the report (PDF)`;
+    return a;
+  }
+
   async function showMore(run) {
     const batch = current.results.slice(current.shown, current.shown + PAGE_SIZE);
     current.shown += batch.length;
     // all requested at once, each shown as soon as it and those before it have arrived
-    const pending = batch.map((r) => r.data());
-    for (const next of pending) {
-      const data = await next;
+    const pending = batch.map((group) => found(group, current.needle));
+    for (const [i, next] of pending.entries()) {
+      const paras = await next;
       if (run !== serial) return;
       if (!list.firstChild) performance.mark("orc-fragment");
-      const report = info.reports[data.meta.report];
-      const found = matching(data, current.needle);
-      if (!found.length) continue; // words only joined across punctuation: not the phrase
+      if (!paras.length) continue; // words only, found across punctuation: not the phrase
+      const report = info.reports[batch[i].id];
       const li = document.createElement("li");
       li.className = "orc-result";
       const h = document.createElement("h3");
       h.textContent = `${report.council}, ${report.date}`;
       const facts = document.createElement("p");
       facts.className = "orc-result-facts";
-      facts.textContent = `${report.framework} · Overall: ${report.grade} · Page ${data.meta.page}`;
+      const pages = [...new Set(paras.map((p) => p.page))];
+      facts.textContent =
+        `${report.framework} · Overall: ${report.grade} · ` +
+        `${plural(paras.length, "paragraph")} on ${pages.length === 1 ? "page" : "pages"} ` +
+        pages.join(", ");
       li.append(h, facts);
-      for (const p of found) {
+      for (const p of paras.slice(0, SHOWN_PER_REPORT)) {
         const q = document.createElement("p");
         q.className = "orc-paragraph";
         q.append(highlighted(p.text, current.needle));
         li.append(q);
+        const a = pdfAnchor(report, p.page);
+        if (a) li.append(a);
       }
-      const href = pdfLink(report, data.meta.page);
-      if (href) {
-        const a = document.createElement("a");
-        a.href = href;
-        a.className = "orc-pdf";
-        a.textContent = `Read page ${data.meta.page} of the report (PDF)`;
-        li.append(a);
+      if (paras.length > SHOWN_PER_REPORT) {
+        const rest = document.createElement("p");
+        rest.className = "orc-result-more";
+        rest.textContent = `and ${plural(paras.length - SHOWN_PER_REPORT, "more paragraph")} in this report (all are in the CSV)`;
+        li.append(rest);
       }
       list.append(li);
       if (list.childElementCount === 1) performance.mark("orc-first");
@@ -280,25 +328,24 @@
     }
     const started = performance.now();
     performance.mark("orc-search");
-    const search = await pagefind.search(quoted(needle));
+    const search = await pagefind.search(asked(needle));
     if (run !== serial) return;
     performance.mark("orc-found");
     const hits = chosen(search.results);
-    current = { needle, results: hits.map((h) => h.r), shown: 0 };
-    // Pagefind ignores punctuation between words, so for a phrase of several words a page it
-    // finds may hold only a near miss ("staff, turnover"): its report counts once one of its
-    // pages is checked. One word has nothing between its letters: every report counts at once.
-    const several = needle.includes(" ");
-    const reports = [...new Set(hits.map((h) => h.id))];
+    current = { needle, results: hits, shown: 0 };
+    // Pagefind's phrase search is exact on this index for words, so every report it finds
+    // counts at once; a phrase with punctuation is checked report by report.
+    const check = needsCheck(needle);
+    const reports = hits.map((h) => h.id);
     if (!hits.length) {
       showCounts(needle, []);
     } else {
-      if (several) status.textContent = `“${needle}”: checking ${plural(reports.length, "report")}…`;
+      if (check) status.textContent = `“${needle}”: checking ${plural(reports.length, "report")}…`;
       else showCounts(needle, reports);
       await showMore(run);
       if (run !== serial) return;
       performance.mark("orc-shown");
-      if (several) {
+      if (check) {
         const exact = await confirmed(run, hits, needle);
         if (run !== serial) return;
         showCounts(needle, exact);
@@ -325,31 +372,18 @@
     else years.replaceChildren();
   }
 
-  // The reports with the phrase itself on at least one page: each report's pages are fetched in
-  // order until one has it (most reports need one page; those shown first are already fetched).
+  // The reports with the phrase itself (for a phrase searched as words), six at a time.
   async function confirmed(run, hits, needle) {
-    const pages = new Map();
-    for (const h of hits) {
-      if (!pages.has(h.id)) pages.set(h.id, []);
-      pages.get(h.id).push(h.r);
-    }
-    const queue = [...pages];
-    const found = new Set();
+    const queue = [...hits];
+    const exact = new Set();
     const next = async () => {
       while (queue.length && run === serial) {
-        const [id, results] = queue.shift();
-        for (const r of results) {
-          const data = await r.data();
-          if (run !== serial) return;
-          if (matching(data, needle).length) {
-            found.add(id);
-            break;
-          }
-        }
+        const group = queue.shift();
+        if ((await found(group, needle)).length) exact.add(group.id);
       }
     };
     await Promise.all(Array.from({ length: 6 }, next));
-    return [...pages.keys()].filter((id) => found.has(id));
+    return hits.map((h) => h.id).filter((id) => exact.has(id));
   }
 
   const csvCell = (v) => {
@@ -365,15 +399,16 @@
     const rows = [
       ["council", "published", "framework", "overall_grade", "page", "paragraph", "text", "link"],
     ];
-    for (let i = 0; i < current.results.length; i += 50) {
-      const datas = await Promise.all(current.results.slice(i, i + 50).map((r) => r.data()));
+    for (let i = 0; i < current.results.length; i += 20) {
+      const batch = current.results.slice(i, i + 20);
+      const paras = await Promise.all(batch.map((group) => found(group, current.needle)));
       if (run !== serial) return;
-      for (const data of datas) {
-        const report = info.reports[data.meta.report];
-        for (const p of matching(data, current.needle)) {
+      for (const [j, group] of batch.entries()) {
+        const report = info.reports[group.id];
+        for (const p of paras[j]) {
           rows.push([
             report.council, report.iso, report.framework, report.grade,
-            data.meta.page, p.number, p.text, pdfLink(report, data.meta.page),
+            p.page, p.number, p.text, pdfLink(report, p.page),
           ]);
         }
       }

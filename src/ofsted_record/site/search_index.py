@@ -1,10 +1,10 @@
 """The site's search of what inspectors wrote: a Pagefind index of every report paragraph.
 
-One Pagefind record per report page (template text apart from the rest), its paragraphs kept
-apart so the page's script can show the matching ones. Pagefind finds the pages holding a phrase;
-everything else the page needs is in ``reports.json``: each report's council, date, framework,
-grade and PDF, and each record's report, page and template flag keyed by the record's Pagefind
-id. The page filters, sorts and counts results from that map, not with Pagefind filters:
+One Pagefind record per report (its template text in a second record), its paragraphs kept
+apart, each with its page, so the page's script can show the matching ones with a link to their
+page. Pagefind finds the reports holding a phrase; everything else the page needs is in
+``reports.json``: each report's council, date, framework, grade and PDF, and each record's
+report, first page and template flag keyed by the record's Pagefind id. The page filters, sorts and counts results from that map, not with Pagefind filters:
 Pagefind counts every filter value against every result with a linear scan (time grows with
 records x results, several hundred ms for a common phrase), and writes filter files in hash
 order, so they were never the same bytes twice. Built by ``python -m
@@ -53,6 +53,17 @@ _IN_WORD_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 # so the page's script can split them again, and is a word to Pagefind, so no phrase runs on
 # from one paragraph into the next.
 PARAGRAPH_END = "\u00b6"
+# Pagefind drops the punctuation at a word's edges, so "staff, turnover" would be the phrase
+# "staff turnover", which `ofsted-record search` does not find. This mark (never in a report, a
+# word to Pagefind like PARAGRAPH_END) goes into every gap between words where punctuation
+# touches the gap: the two words are then not next to each other, and Pagefind's own phrase
+# search is exact, so the page needs no record to count the reports. Punctuation inside a word
+# ("children's", "staff/turnover") stays: Pagefind keeps such a word whole. The page's script
+# removes the mark for display; a reader's phrase with punctuation at a gap ("(turnover) here")
+# is searched word by word and checked on each record.
+PHRASE_BREAK = "\u2021"
+_WORDLIKE = re.compile(r"[\w\u203f]")
+
 # Filter choices in the order the page lists them (grades best first, as the warehouse ranks them).
 GRADE_ORDER = (
     "Outstanding",
@@ -125,7 +136,7 @@ def fragment_meta(path: Path) -> dict[str, str]:
 
 def record_map(pagefind: Path, report_ids: list[str]) -> dict[str, list[int]]:
     """Each record's Pagefind id (what a search result's ``id`` is) to [report's index in
-    ``report_ids``, page, 1 if template text else 0]: what the page filters, sorts and counts
+    ``report_ids``, first page, 1 if template text else 0]: what the page filters, sorts and counts
     results by before fetching any record."""
     index = {r: i for i, r in enumerate(report_ids)}
     out: dict[str, list[int]] = {}
@@ -162,23 +173,25 @@ def reports_json(df: pd.DataFrame, pagefind: Path | None = None) -> str:
 
 
 def to_records(df: pd.DataFrame) -> list[Record]:
-    """One Pagefind record per report page, template text apart from the rest.
+    """One Pagefind record per report, its template text in a second record.
 
-    A page, not a paragraph: 78,545 paragraph records came to 53 MB (each fragment carries its
-    own overhead), a page's ~15,000 records to well under the 30 MB budget. The page's
-    paragraphs are kept as separate elements; the page's script finds the matching ones.
+    A report, not a paragraph or a page: 78,545 paragraph records came to 53 MB, and the
+    14,723 page records to 25 MB of files in 71.5 MB of 4 KB disk blocks (each record is a
+    file, most under 4 KB). The paragraphs are kept as separate elements, their numbers and
+    pages in the meta; the page's script finds the matching ones.
     """
     out: list[Record] = []
-    keys = ["inspection_id", "page", "template"]
-    for (report, page, template), group in df.groupby(keys, sort=True):
+    for (report, template), group in df.groupby(["inspection_id", "template"], sort=True):
+        group = group.sort_values(["page", "paragraph"])
         out.append(
             Record(
-                content=list(group.sort_values("paragraph")["text"]),
+                content=list(group["text"]),
                 meta={
                     "report": report,
-                    "page": str(int(page)),
+                    "page": str(int(group["page"].iloc[0])),
                     "template": "yes" if template else "no",
-                    "paragraphs": " ".join(str(int(n)) for n in sorted(group["paragraph"])),
+                    "paragraphs": " ".join(str(int(n)) for n in group["paragraph"]),
+                    "pages": " ".join(str(int(n)) for n in group["page"]),
                 },
             )
         )
@@ -186,8 +199,16 @@ def to_records(df: pd.DataFrame) -> list[Record]:
 
 
 def indexed_text(text: str) -> str:
-    """A paragraph as Pagefind indexes it: hyphens inside words joined (see ``JOINER``)."""
-    return _IN_WORD_HYPHEN.sub(JOINER, text)
+    """A paragraph as Pagefind indexes it: hyphens inside words joined (see ``JOINER``), and a
+    ``PHRASE_BREAK`` word in each gap that punctuation touches ("staff, ‡ turnover")."""
+    words = _IN_WORD_HYPHEN.sub(JOINER, text).split(" ")
+    out = words[:1]
+    for left, right in zip(words, words[1:], strict=False):
+        punctuated = (left and not _WORDLIKE.match(left[-1])) or (
+            right and not _WORDLIKE.match(right[0])
+        )
+        out.append(f"{PHRASE_BREAK} {right}" if punctuated else right)
+    return " ".join(out)
 
 
 def record_html(r: Record) -> str:
@@ -229,7 +250,7 @@ def _write(items: list[Record], out: Path) -> None:
                 str(out),
                 "--force-language",
                 INDEX_LANGUAGE,
-                f"--include-characters={PARAGRAPH_END}",
+                f"--include-characters={PARAGRAPH_END}{PHRASE_BREAK}",
                 "--quiet",
             ],
             capture_output=True,
