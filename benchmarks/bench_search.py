@@ -101,7 +101,7 @@ def measure(base: str, query: str, chromium: str) -> dict[str, float]:
         )
         page.wait_for_load_state("networkidle")
         result = {
-            "first_ms": first - typed,
+            "first_ms": first - typed if first is not None else float("nan"),  # nothing found
             # where the time goes, from the last keystroke: the typing pause ends (search starts),
             # Pagefind answers, the first result is drawn, the first 20 are drawn
             **{
@@ -119,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--index", type=Path, help="an index already built (site/search-index): time no build"
+    )
+    parser.add_argument(
+        "--query", action="append", help="measure these instead of the typical queries"
     )
     args = parser.parse_args(argv)
     chromium = "/usr/bin/chromium"
@@ -149,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{httpd.server_address[1]}/"
         try:
-            for query in QUERIES:
+            for query in args.query or QUERIES:
                 m = measure(base, query, chromium)
                 total = m["load_mb"] + m["query_mb"]
                 print(

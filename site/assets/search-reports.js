@@ -41,7 +41,8 @@
   const fmt = new Intl.NumberFormat("en-GB");
   const plural = (n, word, many) => `${fmt.format(n)} ${n === 1 ? word : many || word + "s"}`;
   const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&");
-  const normalise = (s) => s.replace(/\s+/g, " ").trim().toLowerCase();
+  // as the CLI's normalise_query: one space between words, curly apostrophes straight
+  const normalise = (s) => s.replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, " ").trim().toLowerCase();
 
   // The CLI's whole-word rule (store.python_pattern): no word character or hyphen either side.
   function pattern(needle) {
@@ -52,20 +53,22 @@
   }
 
   // What Pagefind is asked: the phrase in quotes (words in order), hyphens in words as indexed.
-  const joined = (needle) => needle.replace(/(?<=\w)-(?=\w)/g, JOINER);
+  const TIE = "\u2040"; // what the index has for an apostrophe inside a word
+  const joined = (needle) =>
+    needle.replace(/(?<=\w)-(?=\w)/g, JOINER).replace(/(?<=[\p{L}\p{N}_])'(?=[\p{L}\p{N}_])/gu, TIE);
   const quoted = (needle) => `"${joined(needle)}"`;
   // Punctuation at a gap between words ("(turnover) here"): the index breaks the phrase there,
   // so Pagefind is asked for the words, and every report it finds is checked for the phrase.
-  const WORDLIKE = /[\p{L}\p{N}_\u203f]/u;
+  const WORDLIKE = /[\p{L}\p{N}_\u203f\u2040]/u;
   function gapped(needle) {
     const words = joined(needle).split(" ");
     return words.some((w, i) => i && (!WORDLIKE.test(words[i - 1].at(-1)) || !WORDLIKE.test(w[0])));
   }
   const asked = (needle) =>
-    gapped(needle) ? joined(needle).replace(/[^\p{L}\p{N}_\u203f]+/gu, " ").trim() : quoted(needle);
+    gapped(needle) ? joined(needle).replace(/[^\p{L}\p{N}_\u203f\u2040]+/gu, " ").trim() : quoted(needle);
   // Pagefind drops punctuation ("(cse)" finds "cse"), so a phrase with any is checked on each
   // report's paragraphs with the CLI's rule; a phrase of words alone is exact as Pagefind finds it.
-  const needsCheck = (needle) => /[^\p{L}\p{N}_\u203f ]/u.test(joined(needle));
+  const needsCheck = (needle) => /[^\p{L}\p{N}_\u203f\u2040 ]/u.test(joined(needle));
 
   function option(select, value, text) {
     const o = document.createElement("option");
@@ -213,7 +216,7 @@
       .split(PARAGRAPH_END)
       // Pagefind ends each block with a full stop when it has none: drop it after the mark
       .map((t, i) => (i ? t.replace(/^\s*\.(?=\s|$)/, "") : t))
-      .map((t) => t.replaceAll(PHRASE_BREAK, " ").replaceAll(JOINER, "-").trim())
+      .map((t) => t.replaceAll(PHRASE_BREAK, " ").replaceAll(JOINER, "-").replaceAll(TIE, "'").trim())
       .filter((t) => t)
       .map((text, i) => ({
         text,

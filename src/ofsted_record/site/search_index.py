@@ -49,6 +49,12 @@ REPORTS_FILE = "reports.json"
 INDEX_LANGUAGE = "zz"
 JOINER = "\u203f"
 _IN_WORD_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+# An apostrophe inside a word likewise: Pagefind would index "children's" as "childrens" (a
+# misspelling the reports also print), so it becomes this tie, which Pagefind keeps inside the
+# word; the page's script does the same to what a reader types, and changes it back. (The
+# full-text store has straight apostrophes only: extraction normalises them, as the CLI does.)
+APOSTROPHE_TIE = "\u2040"
+_IN_WORD_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 # Pagefind joins a record's paragraphs with spaces; this mark (never in a report) ends each one,
 # so the page's script can split them again, and is a word to Pagefind, so no phrase runs on
 # from one paragraph into the next.
@@ -62,7 +68,7 @@ PARAGRAPH_END = "\u00b6"
 # removes the mark for display; a reader's phrase with punctuation at a gap ("(turnover) here")
 # is searched word by word and checked on each record.
 PHRASE_BREAK = "\u2021"
-_WORDLIKE = re.compile(r"[\w\u203f]")
+_WORDLIKE = re.compile(r"[\w\u203f\u2040]")
 
 # Filter choices in the order the page lists them (grades best first, as the warehouse ranks them).
 GRADE_ORDER = (
@@ -199,9 +205,11 @@ def to_records(df: pd.DataFrame) -> list[Record]:
 
 
 def indexed_text(text: str) -> str:
-    """A paragraph as Pagefind indexes it: hyphens inside words joined (see ``JOINER``), and a
+    """A paragraph as Pagefind indexes it: hyphens and apostrophes inside words joined (see
+    ``JOINER`` and ``APOSTROPHE_TIE``), and a
     ``PHRASE_BREAK`` word in each gap that punctuation touches ("staff, ‡ turnover")."""
-    words = _IN_WORD_HYPHEN.sub(JOINER, text).split(" ")
+    text = _IN_WORD_APOSTROPHE.sub(APOSTROPHE_TIE, _IN_WORD_HYPHEN.sub(JOINER, text))
+    words = text.split(" ")
     out = words[:1]
     for left, right in zip(words, words[1:], strict=False):
         punctuated = (left and not _WORDLIKE.match(left[-1])) or (
