@@ -373,3 +373,29 @@ def test_audit_catches_problems(tmp_path, chromium_path, chromium_args):
         "bad.html -> /bad.html#nowhere (no such anchor)",
         "bad.html -> /missing.html (no such file)",
     ]
+
+
+def test_a_search_link_opens_its_search(site_root, chromium_path, chromium_args):
+    """A reporter's link to a search (`search-reports.html?q=…&council=…`) opens that search on
+    the rendered site. Quarto's own search script deletes `q` from the address once the page has
+    loaded, before the page's index has; the page reads the address first."""
+    from playwright.sync_api import sync_playwright
+
+    from ofsted_record.site.audit import serve
+
+    page_path = "site/search-reports.html"
+    query = "?q=caseloads&council=Kent+County+Council"
+    with serve(site_root) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=chromium_args)
+        page = browser.new_page(viewport={"width": 390, "height": 900})
+        page.set_default_timeout(60_000)
+        page.goto(f"{base}/{page_path}{query}")
+        page.wait_for_function("document.getElementById('orc-search').dataset.done === 'caseloads'")
+        typed = page.input_value("#orc-q")
+        council = page.input_value("#orc-council")
+        results = page.locator(".orc-result h3").all_inner_texts()
+        address = page.evaluate("location.search")
+        browser.close()
+    assert (typed, council) == ("caseloads", "Kent County Council")
+    assert results and all(r.startswith("Kent County Council, ") for r in results)
+    assert "q=caseloads" in address  # the address still names the search, to share again

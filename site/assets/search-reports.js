@@ -12,6 +12,10 @@
   const root = document.getElementById("orc-search");
   if (!root) return;
   const base = new URL(root.dataset.index, document.baseURI);
+  // The address as the reader opened it, read now: Quarto's own search script removes `q` from
+  // the address when the page has loaded (it takes it for a search it should highlight), which is
+  // before this page's index has loaded.
+  const linked = new URLSearchParams(location.search);
   const JOINER = "\u203f"; // what the index has for a hyphen inside a word
   const PARAGRAPH_END = "\u00b6";
   const PHRASE_BREAK = " \u2021 "; // the index's mark in a gap that punctuation touches
@@ -96,7 +100,7 @@
   }
 
   function fromUrl() {
-    const params = new URLSearchParams(location.search);
+    const params = linked;
     const council = params.get("council");
     if (council) {
       const want = council.toLowerCase();
