@@ -25,20 +25,16 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from bench_site import KINDS as SITE_KINDS  # benchmarks/ is this script's folder
+
 from ofsted_record import config
 
 ROOT = config.project_root()
 LIGHTHOUSE = Path(
     os.environ.get("LIGHTHOUSE", ROOT / ".cache" / "node" / "node_modules" / ".bin" / "lighthouse")
 )
-KINDS = {
-    "story": "site/index.html",
-    "map": "site/map.html",
-    "claims": "site/claims.html",
-    "council (Kent)": "site/councils/kent.html",
-    "councils index": "site/councils/index.html",
-    "embed (national)": "site/embeds/national-grades/index.html",
-}
+# The six page kinds issue 13 names: bench_site's page kinds but the data page.
+KINDS = {kind: path for kind, path in SITE_KINDS.items() if kind != "data"}
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
 
 
