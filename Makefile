@@ -7,7 +7,7 @@ CLI := $(VENV)/bin/ofsted-record
 STAMP := $(VENV)/.installed-stamp
 
 # vega-bundle: rebuild the vendored Vega library from npm (only when vl-convert moves Vega)
-.PHONY: vega-bundle help venv data data-always data-extract data-official data-fulltext data-context data-geography site-build site-render site-embeds site-notebooks site-pages search-index axe lighthouse extract register geography official context fulltext warehouse findings \
+.PHONY: vega-bundle help venv data data-always data-extract data-official data-fulltext data-context data-geography site-build site-render site-embeds site-notebooks site-parts site-pages search-index axe lighthouse extract register geography official context fulltext warehouse findings \
         provenance charts embeds notebooks site refresh test lint benchmarks clean
 
 help:
@@ -87,7 +87,9 @@ site-build: venv site-embeds
 	  --skip site/search-index -- $(CLI) site --no-render
 site-render: venv
 	$(CLI) site --no-build
-site-pages: site-build search-index
+# Everything the render reads: the generated pages and the search index.
+site-parts: site-build search-index
+site-pages: site-parts
 	$(CLI) site --no-build
 
 # The charts' Vega library is vendored (src/ofsted_record/embeds/static/vega-bundle.js): no Node.js

@@ -73,7 +73,7 @@ def rendered(warehouse_path):
     with lock_path.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # xdist workers: one render at a time
         build = subprocess.run(
-            ["make", "--no-print-directory", "site-build", f"PY={sys.executable}"],
+            ["make", "--no-print-directory", "site-parts", f"PY={sys.executable}"],
             cwd=ROOT,
             capture_output=True,
             text=True,
