@@ -129,7 +129,8 @@ def build_one(
     if settings is None:
         return
     shown = pages.page_spec(spec)
-    fallback = converter.png(static_spec(shown), PNG_SCALE)
+    shown_static = static_spec(shown)
+    fallback = converter.png(shown_static, PNG_SCALE)
     key = pages.colour_key(spec)
     narrow = static_spec(shown, width=pages.NARROW_WIDTH - 2 * pages.BODY_PADDING)
     height = pages.safe_height(
@@ -162,7 +163,7 @@ def build_one(
         updated=settings.updated,
         oembed_url=oembed_href,
         versions=settings.versions,
-        chart_height=_svg_height(converter.svg(static_spec(shown))),
+        chart_height=_svg_height(converter.svg(shown_static)),
     )
     atomic_write_text(out / "index.html", page)
     snippet = pages.snippet(
