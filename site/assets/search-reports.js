@@ -63,16 +63,21 @@
   const quoted = (needle) => `"${joined(needle)}"`;
   // Punctuation at a gap between words ("(turnover) here"): the index breaks the phrase there,
   // so Pagefind is asked for the words, and every report it finds is checked for the phrase.
-  const WORDLIKE = /[\p{L}\p{N}_\u203f\u2040]/u;
+  // A word's characters, as the index has them (search_index._WORDLIKE): letters, digits, the
+  // underscore, and the hyphen's and apostrophe's ties.
+  const WORD = "\\p{L}\\p{N}_\\u203f\\u2040";
+  const WORDLIKE = new RegExp(`[${WORD}]`, "u");
+  const NOT_WORDS = new RegExp(`[^${WORD}]+`, "gu");
+  const PUNCTUATION = new RegExp(`[^${WORD} ]`, "u");
   function gapped(needle) {
     const words = joined(needle).split(" ");
     return words.some((w, i) => i && (!WORDLIKE.test(words[i - 1].at(-1)) || !WORDLIKE.test(w[0])));
   }
   const asked = (needle) =>
-    gapped(needle) ? joined(needle).replace(/[^\p{L}\p{N}_\u203f\u2040]+/gu, " ").trim() : quoted(needle);
+    gapped(needle) ? joined(needle).replace(NOT_WORDS, " ").trim() : quoted(needle);
   // Pagefind drops punctuation ("(cse)" finds "cse"), so a phrase with any is checked on each
   // report's paragraphs with the CLI's rule; a phrase of words alone is exact as Pagefind finds it.
-  const needsCheck = (needle) => /[^\p{L}\p{N}_\u203f\u2040 ]/u.test(joined(needle));
+  const needsCheck = (needle) => PUNCTUATION.test(joined(needle));
 
   function option(select, value, text) {
     const o = document.createElement("option");
